@@ -1,0 +1,12 @@
+# Writes a C++ source holding every docs/rules/*.md page, keyed by its code.
+file(GLOB pages ${DOCS_DIR}/*.md)
+list(SORT pages)
+set(body "// Generated from docs/rules by cmake/embed_rule_docs.cmake. Do not edit.\n#include <string_view>\n#include <utility>\n#include <vector>\nnamespace hc {\nconst std::vector<std::pair<std::string_view, std::string_view>>& embedded_rule_docs() {\n  static const std::vector<std::pair<std::string_view, std::string_view>> pages = {\n")
+foreach(page ${pages})
+  get_filename_component(code ${page} NAME_WE)
+  file(READ ${page} text)
+  string(APPEND body "    {\"${code}\", R\"hcdoc(${text})hcdoc\"},\n")
+endforeach()
+string(APPEND body "  };\n  return pages;\n}\n}  // namespace hc\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(RENAME ${OUT}.tmp ${OUT})

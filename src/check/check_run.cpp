@@ -1,0 +1,149 @@
+#include "check/check_run.hpp"
+
+#include <algorithm>
+
+#include "check/project_view.hpp"
+#include "core/error.hpp"
+#include "git/repository.hpp"
+#include "python/syntax_tree.hpp"
+#include "rules/registry.hpp"
+
+namespace hc {
+namespace {
+
+bool matches_any(const std::string& code, const std::vector<std::string>& patterns) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return code.rfind(p, 0) == 0; });
+}
+
+std::set<std::string> changed_since(const Snapshot& target, const Snapshot* reference) {
+  std::set<std::string> out;
+  for (const auto& [path, file] : target.files) {
+    const SnapshotFile* before = reference ? reference->find(path) : nullptr;
+    if (!before || before->id != file.id) out.insert(path);
+  }
+  return out;
+}
+
+bool suppressed(const Diagnostic& d, const ProjectView& target) {
+  const Migration* m = target.at(d.path);
+  if (!m || !m->facts) return false;
+  for (const auto& s : m->facts->suppressions)
+    if (suppresses(s, d.code, d.span.start.line)) return true;
+  return false;
+}
+
+}  // namespace
+
+int CheckResult::errors() const {
+  return static_cast<int>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                        [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+int CheckResult::warnings() const {
+  return static_cast<int>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                        [](const Diagnostic& d) { return d.severity == Severity::Warning; }));
+}
+
+const std::vector<std::string>& default_base_candidates() {
+  static const std::vector<std::string> names = {"develop", "origin/develop", "main", "origin/main", "master", "origin/master"};
+  return names;
+}
+
+bool rule_selected(const std::string& code, const std::vector<std::string>& select, const std::vector<std::string>& ignore) {
+  if (!select.empty() && !matches_any(code, select)) return false;
+  return !matches_any(code, ignore);
+}
+
+CheckResult run_check(const CheckOptions& options) {
+  for (const auto* list : {&options.select, &options.ignore})
+    for (const auto& code : *list) {
+      bool known = std::any_of(rule_registry().begin(), rule_registry().end(),
+                               [&](const auto& r) { return std::string(r->info().code).rfind(code, 0) == 0; });
+      if (!known || code.empty()) throw Error("unknown rule code or prefix `" + code + "` (see `hook-check rules`)");
+    }
+
+  Repository repo = Repository::open(options.repo);
+  CheckResult result;
+
+  // The target, and the commit its branch stands on.
+  std::optional<ObjectId> tip;
+  if (options.target == TargetKind::Commit) {
+    tip = repo.resolve_commit(options.commit);
+    if (!tip) throw Error("unknown revision `" + options.commit + "`");
+    result.target = tip->hex();
+  } else {
+    tip = repo.head_commit();
+    result.target = options.target == TargetKind::Staged ? "staged" : "worktree";
+  }
+
+  // The base: explicit, else the first default that exists.
+  std::string base_name;
+  std::optional<ObjectId> base_tip;
+  if (options.base) {
+    base_name = *options.base;
+    base_tip = repo.resolve_commit(base_name);
+    if (!base_tip) throw Error("unknown base revision `" + base_name + "`");
+  } else {
+    for (const auto& candidate : default_base_candidates())
+      if ((base_tip = repo.resolve_commit(candidate))) {
+        base_name = candidate;
+        break;
+      }
+    if (!base_tip)
+      result.notes.push_back("no base branch found (tried develop, origin/develop, main, origin/main, master, "
+                             "origin/master): running the checks that need no base; pass --base REF to compare");
+  }
+  std::optional<ObjectId> fork;
+  if (base_tip && tip) {
+    fork = repo.merge_base(*base_tip, *tip);
+    if (!fork) {
+      if (repo.is_shallow())
+        throw Error("`" + base_name + "` and the target share no commit in this shallow clone: fetch more history "
+                    "(`git fetch --unshallow`, or `fetch-depth: 0` in CI)");
+      throw Error("`" + base_name + "` and the target share no history: pass --base with a branch this one forked from");
+    }
+  } else if (base_tip && !tip) {
+    result.notes.push_back("the repository has no commits yet: comparing with `" + base_name + "` is skipped");
+    base_tip.reset();
+  }
+
+  PythonParser parser;
+  FactsCache cache(repo, parser);
+  Snapshot target_snapshot = options.target == TargetKind::Commit   ? repo.commit_snapshot(*tip, result.target)
+                             : options.target == TargetKind::Staged ? repo.index_snapshot()
+                                                                    : repo.worktree_snapshot();
+  auto target = build_project_view(std::move(target_snapshot), cache);
+  std::unique_ptr<ProjectView> base_view, fork_view;
+  if (base_tip && fork) {
+    fork_view = build_project_view(repo.commit_snapshot(*fork, "merge-base"), cache);
+    base_view = build_project_view(repo.commit_snapshot(*base_tip, base_name), cache);
+    result.base = BaseInfo{base_name, base_tip->hex(), fork->hex()};
+  }
+
+  CheckContext ctx{*target, fork_view.get(), base_view.get(), base_name, options.all, {}};
+  if (!options.all) {
+    // Without a base, the change is what the target adds over the commit it stands on.
+    if (fork_view) {
+      ctx.changed_paths = changed_since(target->snapshot, &fork_view->snapshot);
+    } else {
+      std::optional<ObjectId> parent = tip;
+      if (options.target == TargetKind::Commit && tip) parent = repo.first_parent(*tip);
+      Snapshot ref = parent ? repo.commit_snapshot(*parent, "parent") : Snapshot{};
+      ctx.changed_paths = changed_since(target->snapshot, &ref);
+    }
+  }
+  for (const auto& [path, m] : target->migrations)
+    if (ctx.in_scope(path)) ++result.files_checked;
+
+  Findings findings;
+  for (const auto& rule : rule_registry())
+    if (rule_selected(std::string(rule->info().code), options.select, options.ignore)) rule->check(ctx, findings);
+
+  for (auto& d : findings.diagnostics())
+    if (!suppressed(d, *target)) result.diagnostics.push_back(std::move(d));
+  std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  result.migrations_parsed = cache.migrations_parsed();
+  return result;
+}
+
+}  // namespace hc

@@ -1,0 +1,51 @@
+// A whole check: resolve the base and target, build the views, run the
+// selected rules, apply suppressions, and return findings as values.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+
+namespace hc {
+
+enum class TargetKind { Worktree, Staged, Commit };
+
+struct CheckOptions {
+  std::string repo = ".";
+  std::optional<std::string> base;  // explicit --base
+  TargetKind target = TargetKind::Worktree;
+  std::string commit;               // with TargetKind::Commit
+  bool all = false;
+  std::vector<std::string> select;  // codes or prefixes; empty = all
+  std::vector<std::string> ignore;
+};
+
+struct BaseInfo {
+  std::string ref;
+  std::string commit;
+  std::string merge_base;
+};
+
+struct CheckResult {
+  std::optional<BaseInfo> base;
+  std::string target;  // "worktree", "staged", or the commit's sha
+  std::vector<Diagnostic> diagnostics;
+  std::vector<std::string> notes;  // one-line remarks for stderr
+  std::size_t files_checked = 0;
+  std::size_t migrations_parsed = 0;
+
+  int errors() const;
+  int warnings() const;
+};
+
+// Throws hc::Error for what ends the run with exit 2.
+CheckResult run_check(const CheckOptions& options);
+
+// The names tried, in order, when no base is given.
+const std::vector<std::string>& default_base_candidates();
+
+// Whether `code` is selected by `select`/`ignore` (each a list of codes or prefixes).
+bool rule_selected(const std::string& code, const std::vector<std::string>& select, const std::vector<std::string>& ignore);
+
+}  // namespace hc

@@ -1,0 +1,57 @@
+// One snapshot understood: its layout, each migration's parsed facts, and
+// its migration graph. Facts are shared between views through a cache keyed
+// by blob id, so the three snapshots of a run parse a file once.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/object_id.hpp"
+#include "git/snapshot.hpp"
+#include "graph/migration_graph.hpp"
+#include "layout/project_layout.hpp"
+#include "python/migration_facts.hpp"
+
+namespace hc {
+
+class PythonParser;
+
+struct Migration {
+  MigrationKey key;
+  std::string path;
+  ObjectId blob;
+  std::shared_ptr<const MigrationFacts> facts;
+};
+
+class FactsCache {
+ public:
+  FactsCache(const ContentReader& reader, const PythonParser& parser) : reader_(reader), parser_(parser) {}
+  std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
+  std::optional<std::string> app_label(const SnapshotFile& file);
+  std::size_t migrations_parsed() const { return migrations_.size(); }
+
+ private:
+  const ContentReader& reader_;
+  const PythonParser& parser_;
+  std::map<ObjectId, std::shared_ptr<const MigrationFacts>> migrations_;
+  std::map<ObjectId, std::optional<std::string>> labels_;
+};
+
+struct ProjectView {
+  Snapshot snapshot;
+  ProjectLayout layout;
+  std::map<std::string, Migration> migrations;  // by path
+  std::map<MigrationKey, const Migration*> by_key;
+  MigrationGraph graph;
+
+  const Migration* at(const std::string& path) const;
+  const Migration* find(const MigrationKey& key) const;
+};
+
+std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache);
+
+// The graph of `target` with `extra` migrations (the base's additions) added,
+// as a merge of the two would hold them.
+MigrationGraph merged_graph(const ProjectView& target, const std::vector<const Migration*>& extra);
+
+}  // namespace hc

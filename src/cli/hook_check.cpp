@@ -1,0 +1,204 @@
+// `hook-check`: the command-line front end. Parses options, calls the
+// library, prints; no checking logic lives here.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "check/check_run.hpp"
+#include "cli/commands.hpp"
+#include "cli/demo.hpp"
+#include "core/error.hpp"
+#include "git/hook_installer.hpp"
+#include "report/json_report.hpp"
+#include "report/text_report.hpp"
+#include "rules/registry.hpp"
+
+namespace hc {
+namespace {
+
+std::vector<std::string> split_codes(const std::vector<std::string>& raw) {
+  std::vector<std::string> out;
+  for (const auto& item : raw) {
+    std::size_t start = 0;
+    while (start <= item.size()) {
+      std::size_t end = item.find(',', start);
+      std::string code = item.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (!code.empty()) out.push_back(code);
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+int print_result(const CheckResult& result, const std::string& format, std::ostream& out, int fd) {
+  for (const auto& note : result.notes) std::cerr << "hook-check: " << note << '\n';
+  if (format == "json")
+    out << json_report(result).dump(2) << '\n';
+  else
+    write_text_report(result, out, want_colour(fd));
+  return result.errors() > 0 ? 1 : 0;
+}
+
+std::string executable_dir() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : self.parent_path().string();
+}
+
+struct CheckFlags {
+  std::string repo = ".";
+  std::string base;
+  bool staged = false;
+  bool worktree = false;
+  std::string commit;
+  bool all = false;
+  std::string format = "text";
+  std::vector<std::string> select, ignore;
+
+  void add_to(CLI::App& app) {
+    app.add_option("--repo", repo, "repository (any folder inside it)");
+    app.add_option("--base", base, "base revision (default: develop, origin/develop, main, ...)");
+    auto* s = app.add_flag("--staged", staged, "check the index (what `git commit` would record)");
+    auto* c = app.add_option("--commit", commit, "check a commit");
+    auto* w = app.add_flag("--worktree", worktree, "check the working tree (default)");
+    s->excludes(c)->excludes(w);
+    c->excludes(w);
+    app.add_flag("--all", all, "audit every migration, not only what the target changes");
+    app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--select", select, "only these rule codes or prefixes (comma-separated)");
+    app.add_option("--ignore", ignore, "skip these rule codes or prefixes (comma-separated)");
+  }
+
+  CheckOptions options() const {
+    CheckOptions o;
+    o.repo = repo;
+    if (!base.empty()) o.base = base;
+    if (staged) o.target = TargetKind::Staged;
+    if (!commit.empty()) {
+      o.target = TargetKind::Commit;
+      o.commit = commit;
+    }
+    o.all = all;
+    o.select = split_codes(select);
+    o.ignore = split_codes(ignore);
+    return o;
+  }
+};
+
+int run_rules_command() {
+  for (const auto& rule : rule_registry()) {
+    const auto& i = rule->info();
+    std::cout << i.code << "  " << i.name;
+    for (std::size_t pad = i.name.size(); pad < 34; ++pad) std::cout << ' ';
+    std::cout << to_string(i.severity) << (i.severity == Severity::Error ? "    " : "  ") << i.summary << '\n';
+  }
+  return 0;
+}
+
+int run_explain_command(const std::string& code) {
+  const Rule* rule = find_rule(code);
+  if (!rule) throw Error("unknown rule `" + code + "` (see `hook-check rules`)");
+  auto doc = rule_doc(rule->info().code);
+  if (!doc) throw Error("rule " + std::string(rule->info().code) + " has no documentation page");
+  std::cout << *doc;
+  if (!doc->empty() && doc->back() != '\n') std::cout << '\n';
+  return 0;
+}
+
+int run_install_command(const std::string& repo_path, bool chain) {
+  Repository repo = Repository::open(repo_path);
+  auto outcomes = install_hooks(repo, chain ? ForeignHookPolicy::Chain : ForeignHookPolicy::Refuse, executable_dir());
+  for (const auto& o : outcomes) std::cout << o.hook << ": " << o.action << " at " << o.path << '\n';
+  return 0;
+}
+
+int run_demo_command(std::string dir) {
+  if (dir.empty()) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hook-check-demo-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw Error("cannot create a temporary directory for the demo");
+    dir = pattern;
+  }
+  build_demo_repository(dir);
+  std::cout << "A demo repository is at " << dir << ":\n"
+            << "  develop           added shop/migrations/0002_order_discount.py\n"
+            << "  feature/backfill  (checked out) added shop/migrations/0002_backfill_totals.py,\n"
+            << "                    with a RunPython that cannot be reversed\n\n"
+            << "$ hook-check check --repo " << dir << "\n";
+  CheckOptions o;
+  o.repo = dir;
+  CheckResult result = run_check(o);
+  int status = print_result(result, "text", std::cout, STDOUT_FILENO);
+  std::cout << "\n(exit status " << status << ": the commit would be stopped. Try `cd " << dir
+            << " && hook-check install`, or `hook-check explain DJM102`.)\n";
+  return 0;
+}
+
+}  // namespace
+
+int hook_check_main(int argc, char** argv) {
+  try {
+    // `hook-check [check] [options]`: with no subcommand, `check` is meant.
+    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "help"};
+    std::vector<std::string> args(argv + 1, argv + argc);
+    bool top_level_flag = !args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "--version");
+    if (!top_level_flag && (args.empty() || !subcommands.count(args[0]))) args.insert(args.begin(), "check");
+    if (args[0] == "help") args[0] = "--help";
+
+    CLI::App app{"hook-check: enforce the Django migration protocol before a change leaves your machine"};
+    app.set_version_flag("--version", std::string("hook-check ") + HOOK_CHECK_VERSION);
+    app.require_subcommand(1);
+
+    CheckFlags check_flags;
+    auto* check = app.add_subcommand("check", "check migrations (the default)");
+    check_flags.add_to(*check);
+
+    std::string install_repo = ".";
+    bool chain = false;
+    auto* install = app.add_subcommand("install", "install the pre-commit and pre-push hooks into a repository");
+    install->add_option("--repo", install_repo, "repository (any folder inside it)");
+    install->add_flag("--chain", chain, "keep an existing foreign hook and run it first");
+
+    auto* rules = app.add_subcommand("rules", "list the rules");
+    std::string code;
+    auto* explain = app.add_subcommand("explain", "print a rule's documentation");
+    explain->add_option("CODE", code, "rule code or name")->required();
+    std::string demo_dir;
+    auto* demo = app.add_subcommand("demo", "build a conflicting demo repository and check it");
+    demo->add_option("DIR", demo_dir, "where to build it (default: a new temporary folder)");
+
+    std::vector<const char*> cargv{argv[0]};
+    for (const auto& a : args) cargv.push_back(a.c_str());
+    try {
+      app.parse(static_cast<int>(cargv.size()), cargv.data());
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      std::cerr << "hook-check: " << e.what() << " (see `hook-check --help`)\n";
+      return 2;
+    }
+
+    if (check->parsed()) {
+      CheckResult result = run_check(check_flags.options());
+      return print_result(result, check_flags.format, std::cout, STDOUT_FILENO);
+    }
+    if (install->parsed()) return run_install_command(install_repo, chain);
+    if (rules->parsed()) return run_rules_command();
+    if (explain->parsed()) return run_explain_command(code);
+    if (demo->parsed()) return run_demo_command(demo_dir);
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hook-check: " << e.what() << '\n';
+    return 2;
+  } catch (...) {
+    std::cerr << "hook-check: unexpected failure\n";
+    return 2;
+  }
+}
+
+}  // namespace hc

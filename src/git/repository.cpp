@@ -1,0 +1,315 @@
+#include "git/repository.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace hc {
+namespace {
+
+struct LibGit2 {
+  LibGit2() { git_libgit2_init(); }
+  ~LibGit2() { git_libgit2_shutdown(); }
+};
+
+void ensure_libgit2() { static LibGit2 instance; }
+
+using ObjectHandle = Handle<git_object, git_object_free>;
+using CommitHandle = Handle<git_commit, git_commit_free>;
+using TreeHandle = Handle<git_tree, git_tree_free>;
+using ReferenceHandle = Handle<git_reference, git_reference_free>;
+using IndexHandle = Handle<git_index, git_index_free>;
+using BlobHandle = Handle<git_blob, git_blob_free>;
+using StatusListHandle = Handle<git_status_list, git_status_list_free>;
+using DiffHandle = Handle<git_diff, git_diff_free>;
+using ConfigHandle = Handle<git_config, git_config_free>;
+
+void git_buf_free(git_buf* b) { git_buf_dispose(b); }
+
+std::string read_file_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error("cannot read " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Pathspecs restricting libgit2's diffs and status to the files checks read.
+struct TrackedPathspec {
+  char py[5] = "*.py";
+  char toml[15] = "pyproject.toml";
+  char* items[2] = {py, toml};
+  git_strarray array{items, 2};
+};
+
+}  // namespace
+
+void git_check(int rc, std::string_view call) {
+  if (rc >= 0) return;
+  const git_error* e = git_error_last();
+  std::string msg = std::string(call) + ": " + (e && e->message ? e->message : "unknown libgit2 error");
+  throw Error(msg);
+}
+
+git_oid to_git_oid(const ObjectId& id) {
+  git_oid oid;
+  std::copy(id.bytes.begin(), id.bytes.end(), oid.id);
+  return oid;
+}
+
+ObjectId from_git_oid(const git_oid& oid) {
+  ObjectId id;
+  std::copy(oid.id, oid.id + 20, id.bytes.begin());
+  return id;
+}
+
+Repository Repository::open(const std::string& path) {
+  ensure_libgit2();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  RepositoryHandle repo(raw);
+  if (rc == GIT_ENOTFOUND) throw Error("not a git repository: " + path);
+  git_check(rc, "git_repository_open_ext");
+  return Repository(std::move(repo));
+}
+
+Repository Repository::init(const std::string& path) {
+  ensure_libgit2();
+  git_repository* raw = nullptr;
+  int rc = git_repository_init(&raw, path.c_str(), 0);
+  RepositoryHandle repo(raw);
+  git_check(rc, "git_repository_init");
+  return Repository(std::move(repo));
+}
+
+std::string Repository::workdir() const {
+  const char* wd = git_repository_workdir(repo_.get());
+  return wd ? wd : "";
+}
+
+bool Repository::is_shallow() const { return git_repository_is_shallow(repo_.get()) == 1; }
+
+std::optional<ObjectId> Repository::head_commit() const {
+  git_reference* raw = nullptr;
+  int rc = git_repository_head(&raw, repo_.get());
+  ReferenceHandle head(raw);
+  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) return std::nullopt;
+  git_check(rc, "git_repository_head");
+  git_object* peeled = nullptr;
+  git_check(git_reference_peel(&peeled, head.get(), GIT_OBJECT_COMMIT), "git_reference_peel");
+  ObjectHandle obj(peeled);
+  return from_git_oid(*git_object_id(obj.get()));
+}
+
+bool Repository::head_detached() const { return git_repository_head_detached(repo_.get()) == 1; }
+
+std::string Repository::head_name() const {
+  if (head_detached()) return "HEAD";
+  git_reference* raw = nullptr;
+  int rc = git_repository_head(&raw, repo_.get());
+  ReferenceHandle head(raw);
+  if (rc == GIT_EUNBORNBRANCH) {
+    // HEAD names a branch that has no commit yet; read the symbolic target.
+    git_reference* sym = nullptr;
+    if (git_reference_lookup(&sym, repo_.get(), "HEAD") == 0) {
+      ReferenceHandle s(sym);
+      const char* target = git_reference_symbolic_target(s.get());
+      if (target) {
+        std::string t = target;
+        const std::string prefix = "refs/heads/";
+        return t.rfind(prefix, 0) == 0 ? t.substr(prefix.size()) : t;
+      }
+    }
+    return "HEAD";
+  }
+  if (rc < 0) return "HEAD";
+  return git_reference_shorthand(head.get());
+}
+
+std::optional<ObjectId> Repository::resolve_commit(std::string_view rev) const {
+  git_object* raw = nullptr;
+  std::string spec(rev);
+  int rc = git_revparse_single(&raw, repo_.get(), spec.c_str());
+  ObjectHandle obj(raw);
+  if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC) return std::nullopt;
+  git_check(rc, "git_revparse_single");
+  git_object* peeled = nullptr;
+  rc = git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT);
+  ObjectHandle commit(peeled);
+  if (rc < 0) return std::nullopt;  // a tree or blob is not a base
+  return from_git_oid(*git_object_id(commit.get()));
+}
+
+std::optional<ObjectId> Repository::merge_base(const ObjectId& a, const ObjectId& b) const {
+  git_oid out;
+  git_oid ga = to_git_oid(a), gb = to_git_oid(b);
+  int rc = git_merge_base(&out, repo_.get(), &ga, &gb);
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  git_check(rc, "git_merge_base");
+  return from_git_oid(out);
+}
+
+std::optional<ObjectId> Repository::first_parent(const ObjectId& commit) const {
+  git_commit* raw = nullptr;
+  git_oid oid = to_git_oid(commit);
+  git_check(git_commit_lookup(&raw, repo_.get(), &oid), "git_commit_lookup");
+  CommitHandle c(raw);
+  if (git_commit_parentcount(c.get()) == 0) return std::nullopt;
+  const git_oid* parent = git_commit_parent_id(c.get(), 0);
+  if (!parent) return std::nullopt;
+  return from_git_oid(*parent);
+}
+
+Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) const {
+  git_commit* raw = nullptr;
+  git_oid oid = to_git_oid(commit);
+  int rc = git_commit_lookup(&raw, repo_.get(), &oid);
+  CommitHandle c(raw);
+  if (rc == GIT_ENOTFOUND)
+    throw Error("commit " + commit.hex() + " is not in the repository (a shallow clone? fetch more history)");
+  git_check(rc, "git_commit_lookup");
+  git_tree* traw = nullptr;
+  git_check(git_commit_tree(&traw, c.get()), "git_commit_tree");
+  TreeHandle tree(traw);
+
+  Snapshot snap;
+  snap.name = std::move(name);
+  auto visit = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+    std::string path = std::string(root) + git_tree_entry_name(entry);
+    if (!is_tracked_kind(path)) return 0;
+    auto* s = static_cast<Snapshot*>(payload);
+    SnapshotFile f{path, from_git_oid(*git_tree_entry_id(entry)), false};
+    s->files.emplace(std::move(path), std::move(f));
+    return 0;
+  };
+  git_check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, visit, &snap), "git_tree_walk");
+  return snap;
+}
+
+Snapshot Repository::index_snapshot() const {
+  git_index* raw = nullptr;
+  git_check(git_repository_index(&raw, repo_.get()), "git_repository_index");
+  IndexHandle index(raw);
+  Snapshot snap;
+  snap.name = "staged";
+  std::size_t n = git_index_entrycount(index.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index.get(), i);
+    int stage = git_index_entry_stage(e);
+    // During a conflicted merge the index holds stages 1-3; "ours" (2) is what the user keeps.
+    if (stage != 0 && stage != 2) continue;
+    std::string path = e->path;
+    if (!is_tracked_kind(path)) continue;
+    snap.files.insert_or_assign(path, SnapshotFile{path, from_git_oid(e->id), false});
+  }
+  return snap;
+}
+
+Snapshot Repository::worktree_snapshot() const {
+  if (workdir().empty()) throw Error("the repository is bare: it has no working tree to check (use --commit REV)");
+  Snapshot snap = index_snapshot();
+  snap.name = "worktree";
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+               GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  TrackedPathspec spec;
+  opts.pathspec = spec.array;
+  git_status_list* raw = nullptr;
+  git_check(git_status_list_new(&raw, repo_.get(), &opts), "git_status_list_new");
+  StatusListHandle list(raw);
+  std::size_t n = git_status_list_entrycount(list.get());
+  const std::filesystem::path root = workdir();
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(list.get(), i);
+    if (!e->index_to_workdir) continue;
+    const git_diff_delta* d = e->index_to_workdir;
+    std::string path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    if (!is_tracked_kind(path)) continue;
+    if (e->status & GIT_STATUS_WT_DELETED) {
+      snap.files.erase(path);
+      continue;
+    }
+    if (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED)) {
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(root / path, ec)) continue;
+      std::string bytes = read_file_bytes(root / path);
+      git_oid oid;
+      git_check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "git_odb_hash");
+      snap.files.insert_or_assign(path, SnapshotFile{path, from_git_oid(oid), true});
+    }
+  }
+  return snap;
+}
+
+std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>& commit) const {
+  TreeHandle tree;
+  if (commit) {
+    git_commit* craw = nullptr;
+    git_oid oid = to_git_oid(*commit);
+    git_check(git_commit_lookup(&craw, repo_.get(), &oid), "git_commit_lookup");
+    CommitHandle c(craw);
+    git_tree* traw = nullptr;
+    git_check(git_commit_tree(&traw, c.get()), "git_commit_tree");
+    tree.reset(traw);
+  }
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  TrackedPathspec spec;
+  opts.pathspec = spec.array;
+  git_diff* raw = nullptr;
+  git_check(git_diff_tree_to_index(&raw, repo_.get(), tree.get(), nullptr, &opts), "git_diff_tree_to_index");
+  DiffHandle diff(raw);
+  std::vector<std::string> out;
+  std::size_t n = git_diff_num_deltas(diff.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    if (d->old_file.path) out.emplace_back(d->old_file.path);
+    if (d->new_file.path && (!d->old_file.path || std::string_view(d->new_file.path) != d->old_file.path))
+      out.emplace_back(d->new_file.path);
+  }
+  return out;
+}
+
+std::string Repository::read(const SnapshotFile& file) const {
+  if (file.on_disk) return read_file_bytes(std::filesystem::path(workdir()) / file.path);
+  git_blob* raw = nullptr;
+  git_oid oid = to_git_oid(file.id);
+  git_check(git_blob_lookup(&raw, repo_.get(), &oid), "git_blob_lookup");
+  BlobHandle blob(raw);
+  auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+}
+
+std::optional<std::string> Repository::config_string(const char* key) const {
+  git_config* raw = nullptr;
+  git_check(git_repository_config_snapshot(&raw, repo_.get()), "git_repository_config_snapshot");
+  ConfigHandle cfg(raw);
+  const char* value = nullptr;
+  int rc = git_config_get_string(&value, cfg.get(), key);
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  git_check(rc, "git_config_get_string");
+  return std::string(value);
+}
+
+std::string Repository::hooks_dir() const {
+  namespace fs = std::filesystem;
+  if (auto configured = config_string("core.hooksPath")) {
+    fs::path p = *configured;
+    if (!configured->empty() && (*configured)[0] == '~') {
+      const char* home = std::getenv("HOME");
+      p = fs::path(home ? home : "") / configured->substr(configured->find_first_not_of("~/"));
+    }
+    if (p.is_relative()) p = fs::path(workdir().empty() ? git_repository_path(repo_.get()) : workdir()) / p;
+    return p.lexically_normal().string();
+  }
+  git_buf buf = GIT_BUF_INIT;
+  int rc = git_repository_item_path(&buf, repo_.get(), GIT_REPOSITORY_ITEM_HOOKS);
+  Handle<git_buf, git_buf_free> guard(&buf);
+  git_check(rc, "git_repository_item_path");
+  return std::string(buf.ptr, buf.size);
+}
+
+}  // namespace hc

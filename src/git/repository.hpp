@@ -1,0 +1,67 @@
+// The repository as the checks see it, through libgit2: refs resolved to
+// commits, merge-bases, and snapshots of a commit, the index or the working tree.
+#pragma once
+#include <git2.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/handle.hpp"
+#include "core/object_id.hpp"
+#include "git/snapshot.hpp"
+
+namespace hc {
+
+using RepositoryHandle = Handle<git_repository, git_repository_free>;
+
+// Throws hc::Error naming the libgit2 call and git's own message when rc < 0.
+void git_check(int rc, std::string_view call);
+
+class Repository : public ContentReader {
+ public:
+  // Opens the repository containing `path` (any subfolder, a worktree too).
+  static Repository open(const std::string& path);
+  // Creates an empty non-bare repository at `path`.
+  static Repository init(const std::string& path);
+
+  git_repository* raw() const { return repo_.get(); }
+  // The working tree's root with a trailing '/', or "" for a bare repository.
+  std::string workdir() const;
+  bool is_shallow() const;
+
+  // The commit HEAD points at; nullopt before the first commit.
+  std::optional<ObjectId> head_commit() const;
+  bool head_detached() const;
+  // Short name of the branch HEAD is on, or "HEAD" when detached.
+  std::string head_name() const;
+  // Any revision git understands (branch, remote branch, tag, sha, HEAD~3), peeled to a commit.
+  std::optional<ObjectId> resolve_commit(std::string_view rev) const;
+  std::optional<ObjectId> merge_base(const ObjectId& a, const ObjectId& b) const;
+  std::optional<ObjectId> first_parent(const ObjectId& commit) const;
+
+  Snapshot commit_snapshot(const ObjectId& commit, std::string name) const;
+  Snapshot index_snapshot() const;
+  Snapshot worktree_snapshot() const;
+
+  // Paths of tracked kinds that differ between `commit`'s tree (or an empty
+  // tree when nullopt) and the index.
+  std::vector<std::string> staged_paths(const std::optional<ObjectId>& commit) const;
+
+  std::string read(const SnapshotFile& file) const override;
+
+  std::optional<std::string> config_string(const char* key) const;
+  // Where git runs hooks from: core.hooksPath when set, else the common dir's hooks/.
+  std::string hooks_dir() const;
+
+ private:
+  explicit Repository(RepositoryHandle repo) : repo_(std::move(repo)) {}
+  RepositoryHandle repo_;
+};
+
+git_oid to_git_oid(const ObjectId& id);
+ObjectId from_git_oid(const git_oid& oid);
+
+}  // namespace hc

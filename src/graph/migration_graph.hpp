@@ -1,0 +1,67 @@
+// One snapshot's migration graph, built as Django's MigrationLoader builds it
+// with no database: nodes, dependency edges, __first__/__latest__, run_before,
+// squashes replacing the keys they list, and dependencies that name nothing.
+#pragma once
+#include <compare>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+
+namespace hc {
+
+struct MigrationFacts;
+
+struct MigrationKey {
+  std::string app;
+  std::string name;
+  auto operator<=>(const MigrationKey&) const = default;
+  std::string str() const { return app + "." + name; }
+};
+
+struct GraphInput {
+  MigrationKey key;
+  const MigrationFacts* facts = nullptr;  // null when the file could not be parsed
+};
+
+struct UnresolvedDependency {
+  MigrationKey from;
+  MigrationKey to;
+  Span span;  // the dependency tuple in `from`'s file
+};
+
+class MigrationGraph {
+ public:
+  // `apps` are the labels with a migrations package in the snapshot: a
+  // dependency on any other app is on an installed package and is not checked.
+  static MigrationGraph build(const std::vector<GraphInput>& migrations, const std::set<std::string>& apps);
+
+  bool contains(const MigrationKey& key) const;
+  // Django's leaf_nodes(app): nodes with no child in the same app, sorted.
+  std::vector<MigrationKey> leaves(const std::string& app) const;
+  std::vector<MigrationKey> roots(const std::string& app) const;
+  std::vector<MigrationKey> nodes(const std::string& app) const;
+  const std::set<MigrationKey>& parents(const MigrationKey& key) const;
+  const std::set<MigrationKey>& children(const MigrationKey& key) const;
+  const std::vector<UnresolvedDependency>& missing() const { return missing_; }
+  // Keys removed because a squash replaced them, mapped to that squash.
+  const std::map<MigrationKey, MigrationKey>& replaced() const { return replaced_; }
+  // Each dependency cycle once, its members in dependency order.
+  std::vector<std::vector<MigrationKey>> cycles() const;
+
+ private:
+  struct Node {
+    std::set<MigrationKey> parents;
+    std::set<MigrationKey> children;
+    bool dummy = false;  // named by a dependency but not on disk
+  };
+  void add_dependency(const MigrationKey& child, const MigrationKey& parent);
+  void remove_replaced_nodes(const MigrationKey& replacement, const std::vector<MigrationKey>& replaced);
+  std::map<MigrationKey, Node> nodes_;
+  std::vector<UnresolvedDependency> missing_;
+  std::map<MigrationKey, MigrationKey> replaced_;
+};
+
+}  // namespace hc

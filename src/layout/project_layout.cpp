@@ -1,0 +1,89 @@
+#include "layout/project_layout.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace hc {
+namespace {
+
+constexpr std::string_view kMigrationsInit = "migrations/__init__.py";
+
+bool is_vendored(std::string_view path) {
+  for (std::string_view part : {"site-packages/", "node_modules/", "/.tox/", ".venv/", "/venv/"})
+    if (path.find(part) != std::string_view::npos) return true;
+  return path.rfind("venv/", 0) == 0 || path.rfind(".tox/", 0) == 0;
+}
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+std::string base_name(const std::string& dir) {
+  auto slash = dir.rfind('/');
+  return slash == std::string::npos ? dir : dir.substr(slash + 1);
+}
+
+}  // namespace
+
+const App* ProjectLayout::app(const std::string& label) const {
+  for (const auto& a : apps)
+    if (a.label == label) return &a;
+  return nullptr;
+}
+
+const App* ProjectLayout::app_of_migration(const std::string& path) const {
+  std::string dir = parent_dir(path);
+  for (const auto& a : apps)
+    if (a.migrations_dir == dir) return &a;
+  return nullptr;
+}
+
+const App* ProjectLayout::app_of_models(const std::string& path) const {
+  for (const auto& a : apps)
+    if (std::find(a.models_paths.begin(), a.models_paths.end(), path) != a.models_paths.end()) return &a;
+  return nullptr;
+}
+
+bool looks_like_migration_or_models(const std::string& path) {
+  if (!path.ends_with(".py")) return path == "pyproject.toml";
+  std::string dir = parent_dir(path);
+  if (base_name(dir) == "migrations") return true;
+  if (base_name(path) == "models.py" || base_name(path) == "apps.py") return true;
+  return dir.find("/models") != std::string::npos || dir.rfind("models", 0) == 0;
+}
+
+ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label) {
+  ProjectLayout layout;
+  for (const auto& [path, file] : snapshot.files) {
+    if (!path.ends_with(kMigrationsInit)) continue;
+    if (path.size() > kMigrationsInit.size() && path[path.size() - kMigrationsInit.size() - 1] != '/') continue;
+    if (path.size() == kMigrationsInit.size() || is_vendored(path)) continue;  // no app directory around it
+    App app;
+    app.migrations_dir = parent_dir(path);
+    app.directory = parent_dir(app.migrations_dir);
+    app.label = base_name(app.directory);
+    if (const SnapshotFile* apps_py = snapshot.find(app.directory + "/apps.py"))
+      if (auto label = read_label(*apps_py)) app.label = *label;
+
+    const std::string prefix = app.migrations_dir + "/";
+    for (auto it = snapshot.files.lower_bound(prefix); it != snapshot.files.end() && it->first.starts_with(prefix); ++it) {
+      std::string rest = it->first.substr(prefix.size());
+      if (rest.find('/') != std::string::npos || !rest.ends_with(".py")) continue;
+      std::string name = rest.substr(0, rest.size() - 3);
+      // Django's loader skips private modules and editor backups.
+      if (name.empty() || name[0] == '_' || name[0] == '~') continue;
+      app.migrations.push_back(MigrationModule{name, it->first});
+    }
+    if (snapshot.find(app.directory + "/models.py")) app.models_paths.push_back(app.directory + "/models.py");
+    const std::string models_prefix = app.directory + "/models/";
+    if (snapshot.find(models_prefix + "__init__.py"))
+      for (auto it = snapshot.files.lower_bound(models_prefix); it != snapshot.files.end() && it->first.starts_with(models_prefix); ++it)
+        if (it->first.ends_with(".py")) app.models_paths.push_back(it->first);
+    layout.apps.push_back(std::move(app));
+  }
+  std::stable_sort(layout.apps.begin(), layout.apps.end(), [](const App& a, const App& b) { return a.label < b.label; });
+  return layout;
+}
+
+}  // namespace hc

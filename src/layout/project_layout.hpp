@@ -1,0 +1,48 @@
+// Where a snapshot's Django apps are: migration packages found the way
+// Django's loader finds them, app labels, and models modules.
+#pragma once
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "git/snapshot.hpp"
+
+namespace hc {
+
+class PythonParser;
+
+struct MigrationModule {
+  std::string name;  // module name: "0005_backfill", "fix_empty_data_in_lines"
+  std::string path;  // "shop/migrations/0005_backfill.py"
+};
+
+struct App {
+  std::string label;
+  std::string directory;       // "shop", "src/apps/shop"
+  std::string migrations_dir;  // "shop/migrations"
+  std::vector<MigrationModule> migrations;  // sorted by name
+  std::vector<std::string> models_paths;
+};
+
+struct ProjectLayout {
+  std::vector<App> apps;  // sorted by label
+
+  const App* app(const std::string& label) const;
+  // The app whose migrations package holds `path`, if any.
+  const App* app_of_migration(const std::string& path) const;
+  // The app whose models module is `path`, if any.
+  const App* app_of_models(const std::string& path) const;
+};
+
+// Parses apps.py for an AppConfig label; injected so callers can memoise it.
+using LabelReader = std::function<std::optional<std::string>(const SnapshotFile&)>;
+
+ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label);
+
+// Whether `path` is inside a migrations package or is a models module, judged
+// by the path alone (the pre-commit hook's fast exit).
+bool looks_like_migration_or_models(const std::string& path);
+
+}  // namespace hc

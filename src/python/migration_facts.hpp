@@ -1,0 +1,67 @@
+// What a migration file says, as plain values: the facts rules read. Built
+// once per blob by parse_migration; holds no tree-sitter state.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "python/py_value.hpp"
+#include "python/suppression.hpp"
+
+namespace hc {
+
+struct Argument {
+  std::optional<std::string> keyword;  // nullopt for a positional argument
+  PyValue value;
+  Span span;
+};
+
+struct Operation {
+  std::string kind;     // the class name: "RunPython", "AddField", "AddTrigger"
+  std::string callee;   // as written: "migrations.RunPython", "m.RunPython", "RunPython"
+  bool from_django = false;  // resolved through imports to django.db.migrations
+  Span span;            // the whole call
+  std::vector<Argument> arguments;
+  bool arguments_complete = true;  // false when *args/**kwargs hide some
+  std::vector<Operation> nested;   // operations inside list arguments (SeparateDatabaseAndState)
+
+  // The argument at `position` or named `keyword`, as Python binds them.
+  const Argument* argument(std::size_t position, std::string_view keyword) const;
+};
+
+struct DependencyRef {
+  std::string app;
+  std::string name;
+  Span span;
+  bool swappable = false;  // swappable_dependency(settings.X): the app is decided by settings
+};
+
+struct SyntaxProblem {
+  std::string message;
+  Span span;
+};
+
+struct MigrationFacts {
+  std::optional<SyntaxProblem> problem;  // set when the file is not usable Python
+  bool has_migration_class = false;
+  Span migration_class_span;
+
+  std::vector<DependencyRef> dependencies;
+  bool dependencies_complete = true;
+  std::vector<DependencyRef> replaces;
+  std::vector<DependencyRef> run_before;
+  std::optional<bool> initial;
+  std::optional<bool> atomic;
+  std::vector<Operation> operations;
+  bool operations_complete = true;
+
+  std::vector<Suppression> suppressions;
+
+  bool usable() const { return !problem && has_migration_class; }
+};
+
+class PythonParser;
+MigrationFacts parse_migration(const PythonParser& parser, std::string bytes);
+
+}  // namespace hc

@@ -1,0 +1,56 @@
+#include "python/syntax_tree.hpp"
+
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace hc {
+
+PythonParser::PythonParser() : parser_(ts_parser_new()) {
+  const TSLanguage* lang = tree_sitter_python();
+  uint32_t abi = ts_language_version(lang);
+  if (abi < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || abi > TREE_SITTER_LANGUAGE_VERSION)
+    throw Error("tree-sitter-python grammar has ABI " + std::to_string(abi) + ", the tree-sitter runtime accepts " +
+                std::to_string(TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION) + "-" +
+                std::to_string(TREE_SITTER_LANGUAGE_VERSION));
+  if (!ts_parser_set_language(parser_.get(), lang)) throw Error("ts_parser_set_language refused tree-sitter-python");
+}
+
+SyntaxTree PythonParser::parse(SourceText source) const {
+  SyntaxTree out{std::move(source), nullptr};
+  auto text = out.source.text();
+  out.tree.reset(ts_parser_parse_string(parser_.get(), nullptr, text.data(), static_cast<uint32_t>(text.size())));
+  if (!out.tree) throw Error("tree-sitter failed to parse");
+  return out;
+}
+
+std::string_view node_type(TSNode n) { return ts_node_type(n); }
+
+bool is(TSNode n, std::string_view type) { return !ts_node_is_null(n) && type == ts_node_type(n); }
+
+std::optional<TSNode> field(TSNode n, const char* name) {
+  TSNode c = ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  if (ts_node_is_null(c)) return std::nullopt;
+  return c;
+}
+
+std::vector<TSNode> named_children(TSNode n) {
+  std::vector<TSNode> out;
+  uint32_t count = ts_node_named_child_count(n);
+  out.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) out.push_back(ts_node_named_child(n, i));
+  return out;
+}
+
+std::optional<TSNode> first_syntax_error(TSNode root) {
+  if (!ts_node_has_error(root)) return std::nullopt;
+  if (ts_node_is_missing(root) || is(root, "ERROR")) return root;
+  uint32_t count = ts_node_child_count(root);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode c = ts_node_child(root, i);
+    if (auto e = first_syntax_error(c)) return e;
+  }
+  return root;
+}
+
+}  // namespace hc

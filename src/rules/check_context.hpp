@@ -1,0 +1,23 @@
+// Everything a rule may read: the target's view, the base's and the
+// merge-base's when a base is known, and which files are in scope.
+#pragma once
+#include <set>
+#include <string>
+
+#include "check/project_view.hpp"
+
+namespace hc {
+
+struct CheckContext {
+  const ProjectView& target;
+  const ProjectView* merge_base = nullptr;  // null when no base was used
+  const ProjectView* base = nullptr;        // the base branch's tip
+  std::string base_name;                    // as the user named it: "develop", "origin/develop"
+  bool audit_all = false;
+  std::set<std::string> changed_paths;      // target files added or changed since the merge-base
+
+  // Whether findings in `path` are this run's business.
+  bool in_scope(const std::string& path) const { return audit_all || changed_paths.count(path) > 0; }
+};
+
+}  // namespace hc

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds and runs the test suite: `tests/run.sh` (the build install.sh made)
+# or `tests/run.sh --sanitize` (a separate AddressSanitizer + UBSan build).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="$here/build"
+flags=(-DCMAKE_BUILD_TYPE=Release)
+if [[ "${1:-}" == "--sanitize" ]]; then
+  build_dir="$here/build-sanitize"
+  flags=(-DCMAKE_BUILD_TYPE=Debug -DHOOK_CHECK_SANITIZE=ON)
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+fi
+cmake -S "$here" -B "$build_dir" "${flags[@]}" >/dev/null
+cmake --build "$build_dir" -j"$(nproc)" >/dev/null
+ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)"
