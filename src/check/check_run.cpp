@@ -54,6 +54,23 @@ bool rule_selected(const std::string& code, const std::vector<std::string>& sele
   return !matches_any(code, ignore);
 }
 
+std::vector<Diagnostic> run_rules(const CheckContext& ctx, const std::vector<std::string>& select,
+                                  const std::vector<std::string>& ignore) {
+  Findings findings;
+  for (const auto& rule : rule_registry())
+    if (rule_selected(std::string(rule->info().code), select, ignore)) rule->check(ctx, findings);
+  std::vector<Diagnostic> out;
+  for (auto& d : findings.diagnostics())
+    if (!suppressed(d, ctx.target)) out.push_back(std::move(d));
+  std::sort(out.begin(), out.end(), diagnostic_less);
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Diagnostic& a, const Diagnostic& b) {
+                          return a.path == b.path && a.span == b.span && a.code == b.code && a.message == b.message;
+                        }),
+            out.end());
+  return out;
+}
+
 CheckResult run_check(const CheckOptions& options) {
   for (const auto* list : {&options.select, &options.ignore})
     for (const auto& code : *list) {
@@ -95,11 +112,18 @@ CheckResult run_check(const CheckOptions& options) {
   }
   std::optional<ObjectId> fork;
   if (base_tip && tip) {
-    fork = repo.merge_base(*base_tip, *tip);
+    const std::string shallow_hint = "`" + base_name + "` and the target share no commit in this shallow clone: fetch more history "
+                                     "(`git fetch --unshallow`, or `fetch-depth: 0` in CI)";
+    try {
+      fork = repo.merge_base(*base_tip, *tip);
+    } catch (const Error&) {
+      // A shallow clone cuts history off: libgit2 then fails to find a parent object.
+      if (repo.is_shallow()) throw Error(shallow_hint);
+      throw;
+    }
     if (!fork) {
       if (repo.is_shallow())
-        throw Error("`" + base_name + "` and the target share no commit in this shallow clone: fetch more history "
-                    "(`git fetch --unshallow`, or `fetch-depth: 0` in CI)");
+        throw Error(shallow_hint);
       throw Error("`" + base_name + "` and the target share no history: pass --base with a branch this one forked from");
     }
   } else if (base_tip && !tip) {
@@ -135,13 +159,7 @@ CheckResult run_check(const CheckOptions& options) {
   for (const auto& [path, m] : target->migrations)
     if (ctx.in_scope(path)) ++result.files_checked;
 
-  Findings findings;
-  for (const auto& rule : rule_registry())
-    if (rule_selected(std::string(rule->info().code), options.select, options.ignore)) rule->check(ctx, findings);
-
-  for (auto& d : findings.diagnostics())
-    if (!suppressed(d, *target)) result.diagnostics.push_back(std::move(d));
-  std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  result.diagnostics = run_rules(ctx, options.select, options.ignore);
   result.migrations_parsed = cache.migrations_parsed();
   return result;
 }

@@ -45,6 +45,12 @@ CheckResult run_check(const CheckOptions& options);
 // The names tried, in order, when no base is given.
 const std::vector<std::string>& default_base_candidates();
 
+struct CheckContext;
+// Runs the selected rules on a context and returns their findings, with
+// suppression comments applied, in reading order.
+std::vector<Diagnostic> run_rules(const CheckContext& ctx, const std::vector<std::string>& select,
+                                  const std::vector<std::string>& ignore);
+
 // Whether `code` is selected by `select`/`ignore` (each a list of codes or prefixes).
 bool rule_selected(const std::string& code, const std::vector<std::string>& select, const std::vector<std::string>& ignore);
 

@@ -1,0 +1,33 @@
+#include "support/memory_project.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace hc::test {
+
+Snapshot MemoryReader::snapshot(const std::string& name) const {
+  Snapshot snap;
+  snap.name = name;
+  for (const auto& [path, content] : files_) {
+    if (!is_tracked_kind(path)) continue;
+    SnapshotFile f{path, {}, false};
+    std::size_t h = std::hash<std::string>{}(content);
+    for (std::size_t i = 0; i < sizeof h; ++i) f.id.bytes[i] = static_cast<std::uint8_t>(h >> (8 * i));
+    std::size_t hp = std::hash<std::string>{}(path);
+    for (std::size_t i = 0; i < sizeof hp; ++i) f.id.bytes[8 + i] = static_cast<std::uint8_t>(hp >> (8 * i));
+    snap.files.emplace(path, f);
+  }
+  return snap;
+}
+
+MemoryProject::MemoryProject(std::map<std::string, std::string> files)
+    : reader(std::move(files)), cache(reader, parser), view(build_project_view(reader.snapshot("memory"), cache)) {}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace hc::test
