@@ -8,7 +8,8 @@ flags=(-DCMAKE_BUILD_TYPE=Release)
 if [[ "${1:-}" == "--sanitize" ]]; then
   build_dir="$here/build-sanitize"
   flags=(-DCMAKE_BUILD_TYPE=Debug -DHOOK_CHECK_SANITIZE=ON)
-  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0"
+  export LSAN_OPTIONS="suppressions=$here/tests/sanitizer/lsan.supp:fast_unwind_on_malloc=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 fi
 cmake -S "$here" -B "$build_dir" "${flags[@]}" >/dev/null

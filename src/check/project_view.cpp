@@ -37,8 +37,18 @@ std::vector<GraphInput> graph_inputs(const std::map<std::string, Migration>& mig
   std::vector<GraphInput> inputs;
   inputs.reserve(migrations.size());
   for (const auto& [path, m] : migrations)
-    inputs.push_back(GraphInput{m.key, m.facts && m.facts->usable() ? m.facts.get() : nullptr});
+    inputs.push_back(GraphInput{m.key, m.label, m.facts && m.facts->usable() ? m.facts.get() : nullptr});
+  // Django orders disk migrations by app, then name; keep that order for __first__/__latest__.
+  std::sort(inputs.begin(), inputs.end(), [](const GraphInput& a, const GraphInput& b) { return a.key < b.key; });
   return inputs;
+}
+
+// Each label with a migrations package -> the id of the app that answers to it.
+std::map<std::string, std::string> label_ids(const ProjectLayout& layout) {
+  std::map<std::string, std::string> ids;
+  for (const auto& app : layout.apps)
+    if (app.id == app.label) ids[app.label] = app.id;
+  return ids;
 }
 
 }  // namespace
@@ -47,34 +57,29 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
   view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); });
-  std::set<std::string> labels;
   for (const auto& app : view->layout.apps) {
-    labels.insert(app.label);
     for (const auto& module : app.migrations) {
       const SnapshotFile* file = view->snapshot.find(module.path);
-      Migration m{{app.label, module.name}, module.path, file->id, cache.migration(*file)};
+      Migration m{{app.id, module.name}, app.label, module.path, file->id, cache.migration(*file)};
       view->migrations.emplace(module.path, std::move(m));
     }
   }
   for (const auto& [path, m] : view->migrations) view->by_key.emplace(m.key, &m);
-  auto inputs = graph_inputs(view->migrations);
-  // Django orders disk migrations by app, then name; keep that order for __first__/__latest__.
-  std::sort(inputs.begin(), inputs.end(), [](const GraphInput& a, const GraphInput& b) { return a.key < b.key; });
-  view->graph = MigrationGraph::build(inputs, labels);
+  view->graph = MigrationGraph::build(graph_inputs(view->migrations), label_ids(view->layout));
+  for (const auto& [path, m] : view->migrations)
+    if (!m.facts || !m.facts->usable() || !m.facts->dependencies_complete) view->unreliable_apps.insert(m.key.app);
+  for (const auto& missing : view->graph.missing()) view->unreliable_apps.insert(missing.from.app);
   return view;
 }
 
 MigrationGraph merged_graph(const ProjectView& target, const std::vector<const Migration*>& extra) {
   std::map<std::string, Migration> all = target.migrations;
-  std::set<std::string> labels;
-  for (const auto& app : target.layout.apps) labels.insert(app.label);
+  auto ids = label_ids(target.layout);
   for (const Migration* m : extra) {
     all.emplace(m->path, *m);
-    labels.insert(m->key.app);
+    ids.emplace(m->label, m->key.app);
   }
-  auto inputs = graph_inputs(all);
-  std::sort(inputs.begin(), inputs.end(), [](const GraphInput& a, const GraphInput& b) { return a.key < b.key; });
-  return MigrationGraph::build(inputs, labels);
+  return MigrationGraph::build(graph_inputs(all), ids);
 }
 
 }  // namespace hc

@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "core/object_id.hpp"
@@ -17,7 +18,8 @@ namespace hc {
 class PythonParser;
 
 struct Migration {
-  MigrationKey key;
+  MigrationKey key;   // key.app is the app's id
+  std::string label;  // the app's Django label
   std::string path;
   ObjectId blob;
   std::shared_ptr<const MigrationFacts> facts;
@@ -43,6 +45,12 @@ struct ProjectView {
   std::map<std::string, Migration> migrations;  // by path
   std::map<MigrationKey, const Migration*> by_key;
   MigrationGraph graph;
+
+  // Apps whose graph hook-check cannot vouch for, as Django would refuse to
+  // load them: a migration that does not parse, dependencies it could not
+  // read, or a dependency on nothing. Leaf-counting rules stay silent there.
+  std::set<std::string> unreliable_apps;
+  bool graph_reliable(const std::string& app_id) const { return !unreliable_apps.count(app_id); }
 
   const Migration* at(const std::string& path) const;
   const Migration* find(const MigrationKey& key) const;

@@ -49,7 +49,7 @@ void MigrationGraph::remove_replaced_nodes(const MigrationKey& replacement, cons
   }
 }
 
-MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, const std::set<std::string>& apps) {
+MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, const std::map<std::string, std::string>& apps) {
   MigrationGraph g;
   for (const auto& m : migrations) g.nodes_[m.key];
 
@@ -59,12 +59,20 @@ MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, 
   };
   std::vector<PendingCheck> checks;
 
+  // A label as a file writes it -> the key's app id, for the file's own app or another.
+  auto app_id = [&](const GraphInput& m, const std::string& label) -> std::optional<std::string> {
+    if (label == m.label) return m.key.app;
+    auto it = apps.find(label);
+    if (it == apps.end()) return std::nullopt;
+    return it->second;
+  };
+
   // Internal dependencies first, as the loader does, so __first__/__latest__ see whole apps.
   for (const auto& m : migrations) {
     if (!m.facts) continue;
     for (const auto& dep : m.facts->dependencies) {
-      if (dep.swappable || dep.app != m.key.app || dep.name == "__first__") continue;
-      MigrationKey parent{dep.app, dep.name};
+      if (dep.swappable || dep.app != m.label || dep.name == "__first__") continue;
+      MigrationKey parent{m.key.app, dep.name};
       g.add_dependency(m.key, parent);
       checks.push_back({m.key, parent, dep.span});
     }
@@ -79,25 +87,28 @@ MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, 
   for (const auto& m : migrations) {
     if (!m.facts) continue;
     for (const auto& dep : m.facts->dependencies) {
-      if (dep.swappable || dep.app == m.key.app || !apps.count(dep.app)) continue;
-      auto parent = check_key({dep.app, dep.name}, m.key.app);
+      if (dep.swappable || dep.app == m.label) continue;
+      auto id = app_id(m, dep.app);
+      if (!id) continue;
+      auto parent = check_key({*id, dep.name}, m.key.app);
       if (!parent) continue;
       g.add_dependency(m.key, *parent);
       checks.push_back({m.key, *parent, dep.span});
     }
     for (const auto& rb : m.facts->run_before) {
-      if (!apps.count(rb.app)) continue;
-      auto child = check_key({rb.app, rb.name}, m.key.app);
+      auto id = app_id(m, rb.app);
+      if (!id) continue;
+      auto child = check_key({*id, rb.name}, m.key.app);
       if (!child) continue;
       g.add_dependency(*child, m.key);
-      checks.push_back({*child, m.key, rb.span});
+      checks.push_back({m.key, *child, rb.span});  // the file that names a missing child is at fault
     }
   }
   // With no database nothing is applied, so every squash is used.
   for (const auto& m : migrations) {
     if (!m.facts || m.facts->replaces.empty()) continue;
     std::vector<MigrationKey> replaced;
-    for (const auto& r : m.facts->replaces) replaced.push_back({r.app, r.name});
+    for (const auto& r : m.facts->replaces) replaced.push_back({app_id(m, r.app).value_or(r.app), r.name});
     g.remove_replaced_nodes(m.key, replaced);
   }
   for (const auto& c : checks) {

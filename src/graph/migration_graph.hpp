@@ -22,7 +22,8 @@ struct MigrationKey {
 };
 
 struct GraphInput {
-  MigrationKey key;
+  MigrationKey key;   // key.app is the app's id (its label unless two apps share one)
+  std::string label;  // the Django label its file's dependencies use for its own app
   const MigrationFacts* facts = nullptr;  // null when the file could not be parsed
 };
 
@@ -34,9 +35,10 @@ struct UnresolvedDependency {
 
 class MigrationGraph {
  public:
-  // `apps` are the labels with a migrations package in the snapshot: a
-  // dependency on any other app is on an installed package and is not checked.
-  static MigrationGraph build(const std::vector<GraphInput>& migrations, const std::set<std::string>& apps);
+  // `apps` maps each label with a migrations package in the snapshot to the
+  // id of its app: a dependency on any other label is on an installed
+  // package and is not checked.
+  static MigrationGraph build(const std::vector<GraphInput>& migrations, const std::map<std::string, std::string>& apps);
 
   bool contains(const MigrationKey& key) const;
   // Django's leaf_nodes(app): nodes with no child in the same app, sorted.

@@ -1,6 +1,7 @@
 #include "layout/project_layout.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 namespace hc {
@@ -24,11 +25,34 @@ std::string base_name(const std::string& dir) {
   return slash == std::string::npos ? dir : dir.substr(slash + 1);
 }
 
+// How likely a directory is to be the installed app rather than a test copy or example.
+int installed_rank(const std::string& dir) {
+  int rank = 0;
+  for (std::string_view part : {"test", "example", "sandbox", "_site", "demo", "docs/"})
+    if (dir.find(part) != std::string::npos) ++rank;
+  return rank;
+}
+
+// Two packages with one label cannot both be installed: each keeps its own
+// graph, and the likeliest installed one answers dependencies by label.
+void assign_app_ids(std::vector<App>& apps) {
+  std::map<std::string, std::vector<App*>> by_label;
+  for (auto& a : apps) by_label[a.label].push_back(&a);
+  for (auto& [label, group] : by_label) {
+    std::stable_sort(group.begin(), group.end(), [](const App* a, const App* b) {
+      return std::make_pair(installed_rank(a->directory), a->directory.size()) <
+             std::make_pair(installed_rank(b->directory), b->directory.size());
+    });
+    for (std::size_t i = 0; i < group.size(); ++i)
+      group[i]->id = i == 0 ? label : label + " (" + group[i]->directory + ")";
+  }
+}
+
 }  // namespace
 
 const App* ProjectLayout::app(const std::string& label) const {
   for (const auto& a : apps)
-    if (a.label == label) return &a;
+    if (a.id == label) return &a;
   return nullptr;
 }
 
@@ -75,6 +99,13 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
       if (name.empty() || name[0] == '_' || name[0] == '~') continue;
       app.migrations.push_back(MigrationModule{name, it->first});
     }
+    // A package named `migrations` is an app's only when the app looks like one:
+    // libraries ship helper packages of that name (wagtail.blocks.migrations).
+    bool numbered = std::any_of(app.migrations.begin(), app.migrations.end(),
+                                [](const MigrationModule& m) { return std::isdigit(static_cast<unsigned char>(m.name[0])); });
+    bool app_like = snapshot.find(app.directory + "/apps.py") || snapshot.find(app.directory + "/models.py") ||
+                    snapshot.find(app.directory + "/models/__init__.py");
+    if (!numbered && !app_like) continue;
     if (snapshot.find(app.directory + "/models.py")) app.models_paths.push_back(app.directory + "/models.py");
     const std::string models_prefix = app.directory + "/models/";
     if (snapshot.find(models_prefix + "__init__.py"))
@@ -83,6 +114,7 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
     layout.apps.push_back(std::move(app));
   }
   std::stable_sort(layout.apps.begin(), layout.apps.end(), [](const App& a, const App& b) { return a.label < b.label; });
+  assign_app_ids(layout.apps);
   return layout;
 }
 

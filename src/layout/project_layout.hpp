@@ -19,7 +19,8 @@ struct MigrationModule {
 };
 
 struct App {
-  std::string label;
+  std::string label;           // Django's app label
+  std::string id;              // unique in the layout: the label, unless another app shares it
   std::string directory;       // "shop", "src/apps/shop"
   std::string migrations_dir;  // "shop/migrations"
   std::vector<MigrationModule> migrations;  // sorted by name

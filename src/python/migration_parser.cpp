@@ -27,7 +27,15 @@ class MigrationExtractor {
       auto name = field(def, "name");
       if (name && src_.slice(*name) == "Migration") cls = def;
     }
-    if (!cls) return;
+    if (!cls) {
+      // `from .base import Migration` also gives the module the attribute Django loads.
+      if (scope_.resolve("Migration") != "Migration" || scope_.assignment("Migration")) {
+        facts_.has_migration_class = true;
+        facts_.dependencies_complete = false;
+        facts_.operations_complete = false;
+      }
+      return;
+    }
     facts_.has_migration_class = true;
     facts_.migration_class_span = src_.span(*field(*cls, "name"));
     auto body = field(*cls, "body");
@@ -35,13 +43,17 @@ class MigrationExtractor {
     for (TSNode stmt : named_children(*body)) {
       if (!is(stmt, "expression_statement")) continue;
       for (TSNode e : named_children(stmt)) {
-        if (!is(e, "assignment")) continue;
         auto left = field(e, "left");
         auto right = field(e, "right");
         if (!left || !right || !is(*left, "identifier")) continue;
         std::string name(src_.slice(*left));
-        class_assignments_[name] = *right;
-        assign(name, *right);
+        if (is(e, "assignment")) {
+          class_assignments_[name] = *right;
+          assign(name, *right);
+        } else if (is(e, "augmented_assignment")) {
+          auto op = field(e, "operator");
+          if (op && src_.slice(*op) == "+=") extend(name, *right);
+        }
       }
     }
   }
@@ -66,6 +78,18 @@ class MigrationExtractor {
       facts_.operations.clear();
       facts_.operations_complete = collect_operations(value, facts_.operations, 0);
     }
+  }
+
+  // `operations += [...]` in the class body: Django runs those too.
+  void extend(const std::string& name, TSNode value) {
+    if (name == "dependencies")
+      facts_.dependencies_complete &= collect_keys(value, facts_.dependencies, 0);
+    else if (name == "operations")
+      facts_.operations_complete &= collect_operations(value, facts_.operations, 0);
+    else if (name == "replaces")
+      collect_keys(value, facts_.replaces, 0);
+    else if (name == "run_before")
+      collect_keys(value, facts_.run_before, 0);
   }
 
   const TSNode* lookup(const std::string& name) const {
@@ -166,9 +190,10 @@ class MigrationExtractor {
       op.callee = dotted_name_of(*fn, src_);
       if (op.callee.empty()) op.callee = std::string(src_.slice(*fn));
     }
-    auto dot = op.callee.rfind('.');
-    op.kind = dot == std::string::npos ? op.callee : op.callee.substr(dot + 1);
+    // The kind is the class the name resolves to: `RunPython as RP` is still RunPython.
     std::string resolved = scope_.resolve(op.callee);
+    auto dot = resolved.rfind('.');
+    op.kind = dot == std::string::npos ? resolved : resolved.substr(dot + 1);
     op.from_django = resolved.rfind("django.db.migrations.", 0) == 0 || resolved.rfind("django.contrib.postgres.operations.", 0) == 0;
     auto args = field(call, "arguments");
     if (!args || !is(*args, "argument_list")) {
@@ -204,6 +229,40 @@ class MigrationExtractor {
   MigrationFacts& facts_;
   std::map<std::string, TSNode> class_assignments_;
 };
+
+// The first bracket left open at the end of the file, as Python's tokenizer
+// finds it ("'[' was never closed"); strings and comments are skipped.
+std::optional<std::size_t> unclosed_bracket(std::string_view text) {
+  std::vector<std::size_t> open;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '\'' || c == '"') {
+      bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+      std::size_t q = triple ? 3 : 1;
+      std::size_t j = i + q;
+      for (; j < text.size(); ++j) {
+        if (text[j] == '\\') {
+          ++j;
+        } else if (!triple && text[j] == '\n') {
+          break;
+        } else if (text[j] == c && (!triple || (j + 2 < text.size() && text[j + 1] == c && text[j + 2] == c))) {
+          j += q - 1;
+          break;
+        }
+      }
+      i = j;
+    } else if (c == '(' || c == '[' || c == '{') {
+      open.push_back(i);
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (open.empty()) return std::nullopt;
+      open.pop_back();
+    }
+  }
+  if (open.empty()) return std::nullopt;
+  return open.front();
+}
 
 std::string describe_syntax_error(TSNode error, const SourceText& src) {
   if (ts_node_is_missing(error)) return std::string("missing `") + ts_node_type(error) + "`";
@@ -241,6 +300,24 @@ MigrationFacts parse_migration(const PythonParser& parser, std::string bytes) {
   facts.suppressions = collect_suppressions(tree);
   if (auto error = first_syntax_error(tree.root())) {
     facts.problem = SyntaxProblem{"is not valid Python: " + describe_syntax_error(*error, tree.source), tree.source.span(*error)};
+    // tree-sitter folds a file with an unclosed bracket into one ERROR from
+    // its first byte; Python points at the bracket, which is more use.
+    TSPoint start = ts_node_start_point(*error);
+    if (start.row == 0 && start.column == 0)
+      if (auto at = unclosed_bracket(tree.source.text())) {
+        TSPoint p{0, 0};
+        for (std::size_t i = 0; i < *at; ++i) {
+          if (tree.source.text()[i] == '\n') {
+            ++p.row;
+            p.column = 0;
+          } else {
+            ++p.column;
+          }
+        }
+        Position pos = tree.source.position(p);
+        facts.problem = SyntaxProblem{std::string("is not valid Python: `") + tree.source.text()[*at] + "` was never closed",
+                                      {pos, pos}};
+      }
     return facts;
   }
   MigrationExtractor(tree, facts).run();

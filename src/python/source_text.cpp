@@ -17,6 +17,10 @@ std::size_t first_invalid_utf8(std::string_view s) {
     if (len == 2 && c < 0xc2) return i;  // overlong
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return i;
+    auto c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
+    // Python's decoder also refuses overlong forms, surrogates and code points past U+10FFFF.
+    if (len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0))) return i;
+    if (len == 4 && ((c == 0xf0 && c1 < 0x90) || c > 0xf4 || (c == 0xf4 && c1 >= 0x90))) return i;
     i += len;
   }
   return std::string_view::npos;
@@ -57,16 +61,19 @@ std::optional<std::string> coding_cookie(std::string_view bytes) {
   return std::nullopt;
 }
 
+// The position of a byte offset in text that is valid UTF-8 up to it.
 Position position_of_offset(std::string_view s, std::size_t offset) {
   Position p;
-  std::size_t line_start = 0;
+  int chars = 0;
   for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
     if (s[i] == '\n') {
       ++p.line;
-      line_start = i + 1;
+      chars = 0;
+    } else if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) {
+      ++chars;
     }
   }
-  p.column = static_cast<int>(offset - line_start) + 1;
+  p.column = chars + 1;
   return p;
 }
 

@@ -1,13 +1,16 @@
 // Runs every fixture under tests/fixtures/rules/<CODE>/ through the real
 // pipeline and compares the findings with the `# expect:` comments, both ways.
 //
-// A fixture is a migration file (placed at shop/migrations/<name>.py) or a
+// A fixture is a migration file (placed at shop/migrations/<name>.py, beside
+// shop/__init__.py, shop/models.py and shop/migrations/__init__.py) or a
 // folder holding a project tree. Expectations, in any .py file of it:
 //   # expect: DJM201 9             at column 9 of this line (or, alone on its
 //                                  line, of the next line)
 //   # expect: DJM101 1:1           at an absolute line:column
 //   # expect: DJM201 9 "reverse"   ... with a message containing the text
 // Several expectations in one comment are separated by `;`.
+// A folder holding target/, merge-base/ and base/ trees is a branch fixture:
+// the target is checked against the base as `hook-check check` does.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -43,6 +46,7 @@ std::map<std::string, std::string> fixture_files(const fs::path& fixture) {
   std::map<std::string, std::string> files;
   if (fs::is_regular_file(fixture)) {
     files["shop/__init__.py"] = "";
+    files["shop/models.py"] = "from django.db import models\n";
     files["shop/migrations/__init__.py"] = "";
     files["shop/migrations/" + fixture.stem().string() + ".py"] = read_text_file(fixture.string());
     return files;
@@ -87,7 +91,8 @@ std::vector<fs::path> all_fixtures() {
   if (!fs::exists(kFixtureRoot)) return out;
   for (const auto& rule_dir : fs::directory_iterator(kFixtureRoot))
     if (rule_dir.is_directory())
-      for (const auto& f : fs::directory_iterator(rule_dir.path())) out.push_back(f.path());
+      for (const auto& f : fs::directory_iterator(rule_dir.path()))
+        if (f.is_directory() || f.path().extension() == ".py") out.push_back(f.path());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -96,13 +101,27 @@ class RuleFixture : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(RuleFixture, FindingsMatchExpectations) {
   const fs::path fixture = GetParam();
-  MemoryProject project(fixture_files(fixture));
+  // A folder with target/ and merge-base/ (and base/) is a branch: the target
+  // is checked against the base as a commit would be; otherwise --all.
+  const bool branch = fs::is_directory(fixture / "target") && fs::is_directory(fixture / "merge-base");
+  const fs::path target_dir = branch ? fixture / "target" : fixture;
+  MemoryProject project(fixture_files(target_dir));
+  std::unique_ptr<MemoryProject> fork, base;
+  if (branch) {
+    fork = std::make_unique<MemoryProject>(fixture_files(fixture / "merge-base"));
+    base = std::make_unique<MemoryProject>(fixture_files(fs::is_directory(fixture / "base") ? fixture / "base" : fixture / "merge-base"));
+  }
   std::vector<Expectation> expected;
-  for (const auto& [path, content] : fixture_files(fixture))
+  for (const auto& [path, content] : fixture_files(target_dir))
     if (path.ends_with(".py"))
       for (auto& e : parse_expectations(path, content)) expected.push_back(e);
 
-  CheckContext ctx{*project.view, nullptr, nullptr, "", true, {}};
+  CheckContext ctx{*project.view, fork ? fork->view.get() : nullptr, base ? base->view.get() : nullptr, "develop", !branch, {}};
+  if (branch)
+    for (const auto& [path, file] : project.view->snapshot.files) {
+      const SnapshotFile* before = fork->view->snapshot.find(path);
+      if (!before || before->id != file.id) ctx.changed_paths.insert(path);
+    }
   auto findings = run_rules(ctx, {}, {});
 
   std::multiset<Expectation> unmatched(expected.begin(), expected.end());

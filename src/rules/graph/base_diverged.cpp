@@ -11,7 +11,7 @@ namespace {
 Span anchor(const Migration& m, const ProjectView& merge_base) {
   if (m.facts && m.facts->usable())
     for (const auto& dep : m.facts->dependencies)
-      if (!dep.swappable && dep.app == m.key.app && merge_base.find({dep.app, dep.name})) return dep.span;
+      if (!dep.swappable && dep.app == m.label && merge_base.find({m.key.app, dep.name})) return dep.span;
   return kFileStart;
 }
 
@@ -36,6 +36,7 @@ void BaseDiverged::check(const CheckContext& ctx, Findings& out) const {
 
   MigrationGraph merged = merged_graph(ctx.target, base_additions);
   for (const auto& [app, added] : theirs) {
+    if (!ctx.target.graph_reliable(app) || !ctx.base->graph_reliable(app)) continue;
     auto leaves = merged.leaves(app);
     if (leaves.size() < 2) continue;
     std::set<MigrationKey> leaf_set(leaves.begin(), leaves.end());
