@@ -20,15 +20,20 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-packages=(
-  g++ cmake make pkg-config git npm
+# Tools are looked up as commands (npm may come with a Node.js that is not
+# Debian's); libraries as Debian packages.
+tools=(g++:g++ cmake:cmake make:make pkg-config:pkg-config git:git npm:npm)
+libraries=(
   libgit2-dev libtree-sitter-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   googletest libgtest-dev
 )
 
 if [[ $install_packages == 1 ]]; then
   missing=()
-  for p in "${packages[@]}"; do
+  for t in "${tools[@]}"; do
+    command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t##*:}")
+  done
+  for p in "${libraries[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [[ ${#missing[@]} -gt 0 ]]; then
