@@ -1,6 +1,7 @@
 // What a migration file says, as plain values: the facts rules read. Built
 // once per blob by parse_migration; holds no tree-sitter state.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,15 @@ struct MigrationFacts {
   bool operations_complete = true;
 
   std::vector<Suppression> suppressions;
+
+  struct Comment {
+    int line = 0;
+    std::string text;  // with its '#'
+  };
+  std::vector<Comment> comments;
+  // A hash of the file's tokens without comments and layout: two versions
+  // with the same fingerprint differ only in comments or formatting.
+  std::uint64_t code_fingerprint = 0;
 
   bool usable() const { return !problem && has_migration_class; }
 };

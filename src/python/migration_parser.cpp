@@ -264,6 +264,26 @@ std::optional<std::size_t> unclosed_bracket(std::string_view text) {
   return open.front();
 }
 
+// FNV-1a over the leaf tokens, comments left out, so formatting does not count.
+void fingerprint_tokens(TSNode n, const SourceText& src, MigrationFacts& facts) {
+  if (is(n, "comment")) {
+    facts.comments.push_back({src.span(n).start.line, std::string(src.slice(n))});
+    return;
+  }
+  uint32_t count = ts_node_child_count(n);
+  if (count == 0 || is(n, "string")) {  // a string's text is one token, escapes and all
+    std::string_view token = src.slice(n);
+    for (char c : token) {
+      facts.code_fingerprint ^= static_cast<unsigned char>(c);
+      facts.code_fingerprint *= 1099511628211ull;
+    }
+    facts.code_fingerprint ^= 0xff;  // token boundary
+    facts.code_fingerprint *= 1099511628211ull;
+    return;
+  }
+  for (uint32_t i = 0; i < count; ++i) fingerprint_tokens(ts_node_child(n, i), src, facts);
+}
+
 std::string describe_syntax_error(TSNode error, const SourceText& src) {
   if (ts_node_is_missing(error)) return std::string("missing `") + ts_node_type(error) + "`";
   std::string text(src.slice(error));
@@ -320,6 +340,8 @@ MigrationFacts parse_migration(const PythonParser& parser, std::string bytes) {
       }
     return facts;
   }
+  facts.code_fingerprint = 14695981039346656037ull;
+  fingerprint_tokens(tree.root(), tree.source, facts);
   MigrationExtractor(tree, facts).run();
   return facts;
 }
