@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "check/project_view.hpp"
+#include "config/config.hpp"
 #include "core/error.hpp"
 #include "git/repository.hpp"
 #include "python/syntax_tree.hpp"
+#include "rules/parse/unused_suppression.hpp"
 #include "rules/registry.hpp"
 
 namespace hc {
@@ -24,12 +26,18 @@ std::set<std::string> changed_since(const Snapshot& target, const Snapshot* refe
   return out;
 }
 
-bool suppressed(const Diagnostic& d, const ProjectView& target) {
-  const Migration* m = target.at(d.path);
-  if (!m || !m->facts) return false;
-  for (const auto& s : m->facts->suppressions)
-    if (suppresses(s, d.code, d.span.start.line)) return true;
-  return false;
+// Drops what the configuration excludes, so excluded files are invisible to every rule.
+Snapshot without_excluded(Snapshot snap, const Config& config) {
+  if (config.exclude.empty()) return snap;
+  for (auto it = snap.files.begin(); it != snap.files.end();)
+    it = config.excluded(it->first) ? snap.files.erase(it) : std::next(it);
+  return snap;
+}
+
+Config read_config(const Repository& repo, const Snapshot& target) {
+  const SnapshotFile* file = target.find("pyproject.toml");
+  if (!file) return Config{};
+  return parse_config(repo.read(*file), "pyproject.toml");
 }
 
 }  // namespace
@@ -54,14 +62,52 @@ bool rule_selected(const std::string& code, const std::vector<std::string>& sele
   return !matches_any(code, ignore);
 }
 
-std::vector<Diagnostic> run_rules(const CheckContext& ctx, const std::vector<std::string>& select,
-                                  const std::vector<std::string>& ignore) {
+std::vector<Diagnostic> run_rules(const CheckContext& ctx, const Config& settings) {
   Findings findings;
   for (const auto& rule : rule_registry())
-    if (rule_selected(std::string(rule->info().code), select, ignore)) rule->check(ctx, findings);
+    if (rule_selected(std::string(rule->info().code), settings.select, settings.ignore)) rule->check(ctx, findings);
+
+  // Suppression comments, and which of them silenced something.
+  std::set<std::pair<std::string, int>> used;  // (path, comment line)
   std::vector<Diagnostic> out;
-  for (auto& d : findings.diagnostics())
-    if (!suppressed(d, ctx.target)) out.push_back(std::move(d));
+  for (auto& d : findings.diagnostics()) {
+    bool silenced = false;
+    if (const Migration* m = ctx.target.at(d.path); m && m->facts)
+      for (const auto& s : m->facts->suppressions)
+        if (suppresses(s, d.code, d.span.start.line)) {
+          silenced = true;
+          used.insert({d.path, s.line});
+        }
+    if (!silenced) out.push_back(std::move(d));
+  }
+  const std::string unused_code(UnusedSuppression::kInfo.code);
+  if (rule_selected(unused_code, settings.select, settings.ignore)) {
+    for (const auto& [path, m] : ctx.target.migrations) {
+      if (!ctx.in_scope(path) || !m.facts) continue;
+      for (const auto& s : m.facts->suppressions) {
+        if (used.count({path, s.line})) continue;
+        // A comment for a rule this run did not select may still be doing its job.
+        bool all_ran = std::all_of(rule_registry().begin(), rule_registry().end(), [&](const auto& r) {
+          std::string code(r->info().code);
+          bool named = s.codes.empty() || std::any_of(s.codes.begin(), s.codes.end(),
+                                                      [&](const std::string& c) { return code.starts_with(c); });
+          return !named || rule_selected(code, settings.select, settings.ignore);
+        });
+        if (!all_ran) continue;
+        Diagnostic d;
+        d.code = unused_code;
+        d.rule = std::string(UnusedSuppression::kInfo.name);
+        d.severity = UnusedSuppression::kInfo.severity;
+        d.path = path;
+        d.span = s.span;
+        d.message = "this `hook-check: ignore` comment silences nothing";
+        d.help = "remove it, or correct the code it names";
+        out.push_back(std::move(d));
+      }
+    }
+  }
+  for (auto& d : out)
+    if (auto sev = settings.severity_for(d.code)) d.severity = *sev;
   std::sort(out.begin(), out.end(), diagnostic_less);
   out.erase(std::unique(out.begin(), out.end(),
                         [](const Diagnostic& a, const Diagnostic& b) {
@@ -74,9 +120,7 @@ std::vector<Diagnostic> run_rules(const CheckContext& ctx, const std::vector<std
 CheckResult run_check(const CheckOptions& options) {
   for (const auto* list : {&options.select, &options.ignore})
     for (const auto& code : *list) {
-      bool known = std::any_of(rule_registry().begin(), rule_registry().end(),
-                               [&](const auto& r) { return std::string(r->info().code).rfind(code, 0) == 0; });
-      if (!known || code.empty()) throw Error("unknown rule code or prefix `" + code + "` (see `hook-check rules`)");
+      if (!is_known_code_or_prefix(code)) throw Error("unknown rule code or prefix `" + code + "` (see `hook-check rules`)");
     }
 
   Repository repo = Repository::open(options.repo);
@@ -93,13 +137,22 @@ CheckResult run_check(const CheckOptions& options) {
     result.target = options.target == TargetKind::Staged ? "staged" : "worktree";
   }
 
-  // The base: explicit, else the first default that exists.
+  Snapshot target_snapshot = options.target == TargetKind::Commit   ? repo.commit_snapshot(*tip, result.target)
+                             : options.target == TargetKind::Staged ? repo.index_snapshot()
+                                                                    : repo.worktree_snapshot();
+  // The configuration is the target's own: a branch may change it.
+  Config config = read_config(repo, target_snapshot);
+  if (!options.select.empty()) config.select = options.select;
+  config.ignore.insert(config.ignore.end(), options.ignore.begin(), options.ignore.end());
+
+  // The base: explicit, else configured, else the first default that exists.
   std::string base_name;
   std::optional<ObjectId> base_tip;
-  if (options.base) {
-    base_name = *options.base;
+  if (options.base || config.base) {
+    base_name = options.base ? *options.base : *config.base;
     base_tip = repo.resolve_commit(base_name);
-    if (!base_tip) throw Error("unknown base revision `" + base_name + "`");
+    if (!base_tip)
+      throw Error("unknown base revision `" + base_name + "`" + (options.base ? "" : " (from " + config.source + ")"));
   } else {
     for (const auto& candidate : default_base_candidates())
       if ((base_tip = repo.resolve_commit(candidate))) {
@@ -133,14 +186,11 @@ CheckResult run_check(const CheckOptions& options) {
 
   PythonParser parser;
   FactsCache cache(repo, parser);
-  Snapshot target_snapshot = options.target == TargetKind::Commit   ? repo.commit_snapshot(*tip, result.target)
-                             : options.target == TargetKind::Staged ? repo.index_snapshot()
-                                                                    : repo.worktree_snapshot();
-  auto target = build_project_view(std::move(target_snapshot), cache);
+  auto target = build_project_view(without_excluded(std::move(target_snapshot), config), cache, config.app_labels);
   std::unique_ptr<ProjectView> base_view, fork_view;
   if (base_tip && fork) {
-    fork_view = build_project_view(repo.commit_snapshot(*fork, "merge-base"), cache);
-    base_view = build_project_view(repo.commit_snapshot(*base_tip, base_name), cache);
+    fork_view = build_project_view(without_excluded(repo.commit_snapshot(*fork, "merge-base"), config), cache, config.app_labels);
+    base_view = build_project_view(without_excluded(repo.commit_snapshot(*base_tip, base_name), config), cache, config.app_labels);
     result.base = BaseInfo{base_name, base_tip->hex(), fork->hex()};
   }
 
@@ -159,7 +209,7 @@ CheckResult run_check(const CheckOptions& options) {
   for (const auto& [path, m] : target->migrations)
     if (ctx.in_scope(path)) ++result.files_checked;
 
-  result.diagnostics = run_rules(ctx, options.select, options.ignore);
+  result.diagnostics = run_rules(ctx, config);
   result.migrations_parsed = cache.migrations_parsed();
   return result;
 }

@@ -19,6 +19,7 @@ struct CheckOptions {
   bool all = false;
   std::vector<std::string> select;  // codes or prefixes; empty = all
   std::vector<std::string> ignore;
+  bool hook_commit_stage = false;   // run by the pre-commit hook
 };
 
 struct BaseInfo {
@@ -46,10 +47,11 @@ CheckResult run_check(const CheckOptions& options);
 const std::vector<std::string>& default_base_candidates();
 
 struct CheckContext;
-// Runs the selected rules on a context and returns their findings, with
-// suppression comments applied, in reading order.
-std::vector<Diagnostic> run_rules(const CheckContext& ctx, const std::vector<std::string>& select,
-                                  const std::vector<std::string>& ignore);
+struct Config;
+// Runs the rules `settings` selects on a context and returns their findings,
+// with suppression comments and configured severities applied, in reading
+// order. Comments that silenced nothing in scope become DJM002 notes.
+std::vector<Diagnostic> run_rules(const CheckContext& ctx, const Config& settings);
 
 // Whether `code` is selected by `select`/`ignore` (each a list of codes or prefixes).
 bool rule_selected(const std::string& code, const std::vector<std::string>& select, const std::vector<std::string>& ignore);

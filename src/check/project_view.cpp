@@ -53,10 +53,11 @@ std::map<std::string, std::string> label_ids(const ProjectLayout& layout) {
 
 }  // namespace
 
-std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache) {
+std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
+                                               const std::map<std::string, std::string>& label_overrides) {
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
-  view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); });
+  view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); }, label_overrides);
   for (const auto& app : view->layout.apps) {
     for (const auto& module : app.migrations) {
       const SnapshotFile* file = view->snapshot.find(module.path);

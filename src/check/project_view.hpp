@@ -56,7 +56,8 @@ struct ProjectView {
   const Migration* find(const MigrationKey& key) const;
 };
 
-std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache);
+std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
+                                               const std::map<std::string, std::string>& label_overrides = {});
 
 // The graph of `target` with `extra` migrations (the base's additions) added,
 // as a merge of the two would hold them.

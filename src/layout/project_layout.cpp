@@ -77,7 +77,8 @@ bool looks_like_migration_or_models(const std::string& path) {
   return dir.find("/models") != std::string::npos || dir.rfind("models", 0) == 0;
 }
 
-ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label) {
+ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label,
+                              const std::map<std::string, std::string>& label_overrides) {
   ProjectLayout layout;
   for (const auto& [path, file] : snapshot.files) {
     if (!path.ends_with(kMigrationsInit)) continue;
@@ -89,6 +90,7 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
     app.label = base_name(app.directory);
     if (const SnapshotFile* apps_py = snapshot.find(app.directory + "/apps.py"))
       if (auto label = read_label(*apps_py)) app.label = *label;
+    if (auto it = label_overrides.find(app.directory); it != label_overrides.end()) app.label = it->second;
 
     const std::string prefix = app.migrations_dir + "/";
     for (auto it = snapshot.files.lower_bound(prefix); it != snapshot.files.end() && it->first.starts_with(prefix); ++it) {

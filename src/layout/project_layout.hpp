@@ -40,7 +40,10 @@ struct ProjectLayout {
 // Parses apps.py for an AppConfig label; injected so callers can memoise it.
 using LabelReader = std::function<std::optional<std::string>(const SnapshotFile&)>;
 
-ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label);
+// `label_overrides` (app directory -> label) come from the configuration and
+// win over apps.py, as a project's settings may rename apps in ways no file says.
+ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label,
+                              const std::map<std::string, std::string>& label_overrides = {});
 
 // Whether `path` is inside a migrations package or is a models module, judged
 // by the path alone (the pre-commit hook's fast exit).

@@ -264,23 +264,42 @@ std::optional<std::size_t> unclosed_bracket(std::string_view text) {
   return open.front();
 }
 
-// FNV-1a over the leaf tokens, comments left out, so formatting does not count.
+// FNV-1a over the tokens and the syntax tree's shape, leaving out comments,
+// layout, quoting style and trailing commas: what black or a reviewer's
+// reformatting changes without changing what Django runs.
+void mix(std::uint64_t& h, std::string_view bytes) {
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  h ^= 0xff;  // token boundary
+  h *= 1099511628211ull;
+}
+
 void fingerprint_tokens(TSNode n, const SourceText& src, MigrationFacts& facts) {
   if (is(n, "comment")) {
     facts.comments.push_back({src.span(n).start.line, std::string(src.slice(n))});
     return;
   }
-  uint32_t count = ts_node_child_count(n);
-  if (count == 0 || is(n, "string")) {  // a string's text is one token, escapes and all
-    std::string_view token = src.slice(n);
-    for (char c : token) {
-      facts.code_fingerprint ^= static_cast<unsigned char>(c);
-      facts.code_fingerprint *= 1099511628211ull;
-    }
-    facts.code_fingerprint ^= 0xff;  // token boundary
-    facts.code_fingerprint *= 1099511628211ull;
+  if (is(n, "string")) {
+    std::string value;
+    if (decode_string_literal(src.slice(n), value))
+      mix(facts.code_fingerprint, "str:" + value);
+    else
+      mix(facts.code_fingerprint, src.slice(n));
     return;
   }
+  uint32_t count = ts_node_child_count(n);
+  if (count == 0) {
+    if (is(n, ",")) {
+      TSNode next = ts_node_next_sibling(n);
+      while (!ts_node_is_null(next) && is(next, "comment")) next = ts_node_next_sibling(next);
+      if (ts_node_is_null(next) || is(next, ")") || is(next, "]") || is(next, "}")) return;
+    }
+    mix(facts.code_fingerprint, src.slice(n));
+    return;
+  }
+  if (ts_node_is_named(n)) mix(facts.code_fingerprint, node_type(n));
   for (uint32_t i = 0; i < count; ++i) fingerprint_tokens(ts_node_child(n, i), src, facts);
 }
 

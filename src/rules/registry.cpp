@@ -19,6 +19,7 @@
 #include "rules/graph/missing_dependency.hpp"
 #include "rules/graph/multiple_leaves.hpp"
 #include "rules/parse/parse_error.hpp"
+#include "rules/parse/unused_suppression.hpp"
 #include "rules/reversibility/runpython_no_reverse.hpp"
 #include "rules/reversibility/runsql_no_reverse.hpp"
 
@@ -31,6 +32,7 @@ const std::vector<std::unique_ptr<Rule>>& rule_registry() {
   static const std::vector<std::unique_ptr<Rule>> rules = [] {
     std::vector<std::unique_ptr<Rule>> r;
     r.push_back(std::make_unique<ParseError>());
+    r.push_back(std::make_unique<UnusedSuppression>());
     r.push_back(std::make_unique<MultipleLeaves>());
     r.push_back(std::make_unique<BaseDiverged>());
     r.push_back(std::make_unique<DuplicateNumber>());

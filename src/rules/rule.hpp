@@ -21,6 +21,9 @@ class Findings {
  public:
   void report(const RuleInfo& rule, std::string path, Span span, std::string message, std::string help,
               std::vector<RelatedLocation> related = {});
+  // For a rule whose findings differ in weight (an edit of comments only is a warning).
+  void report_as(Severity severity, const RuleInfo& rule, std::string path, Span span, std::string message,
+                 std::string help, std::vector<RelatedLocation> related = {});
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
  private:

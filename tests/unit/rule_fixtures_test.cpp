@@ -8,6 +8,8 @@
 //                                  line, of the next line)
 //   # expect: DJM101 1:1           at an absolute line:column
 //   # expect: DJM201 9 "reverse"   ... with a message containing the text
+//   # expect: DJM107 shop/migrations/0002_x.py:1:1   in another file (one the
+//                                  target deleted, say)
 // Several expectations in one comment are separated by `;`.
 // A folder holding target/, merge-base/ and base/ trees is a branch fixture:
 // the target is checked against the base as `hook-check check` does.
@@ -19,6 +21,7 @@
 #include <sstream>
 
 #include "check/check_run.hpp"
+#include "config/config.hpp"
 #include "rules/registry.hpp"
 #include "support/memory_project.hpp"
 
@@ -58,7 +61,7 @@ std::map<std::string, std::string> fixture_files(const fs::path& fixture) {
 
 std::vector<Expectation> parse_expectations(const std::string& path, const std::string& text) {
   static const std::regex comment(R"(#\s*expect:\s*(.*)$)");
-  static const std::regex item(R"(^\s*(DJM\d{3})\s+(?:(\d+):)?(\d+)(?:\s+\"([^\"]*)\")?\s*$)");
+  static const std::regex item(R"(^\s*(DJM\d{3})\s+(?:([\w./-]+\.py):)?(?:(\d+):)?(\d+)(?:\s+\"([^\"]*)\")?\s*$)");
   std::vector<Expectation> out;
   std::istringstream lines(text);
   std::string line;
@@ -73,8 +76,8 @@ std::vector<Expectation> parse_expectations(const std::string& path, const std::
       std::string one = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
       std::smatch im;
       if (std::regex_match(one, im, item)) {
-        Expectation e{path, im[1], 0, std::stoi(im[3]), im[4]};
-        e.line = im[2].matched ? std::stoi(im[2]) : (own_line ? n + 1 : n);
+        Expectation e{im[2].matched ? std::string(im[2]) : path, im[1], 0, std::stoi(im[4]), im[5]};
+        e.line = im[3].matched ? std::stoi(im[3]) : (own_line ? n + 1 : n);
         out.push_back(e);
       } else {
         ADD_FAILURE() << path << ":" << n << ": malformed expectation `" << one << "`";
@@ -122,7 +125,7 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
       const SnapshotFile* before = fork->view->snapshot.find(path);
       if (!before || before->id != file.id) ctx.changed_paths.insert(path);
     }
-  auto findings = run_rules(ctx, {}, {});
+  auto findings = run_rules(ctx, Config{});
 
   std::multiset<Expectation> unmatched(expected.begin(), expected.end());
   std::vector<std::string> unexpected;
