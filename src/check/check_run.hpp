@@ -19,7 +19,6 @@ struct CheckOptions {
   bool all = false;
   std::vector<std::string> select;  // codes or prefixes; empty = all
   std::vector<std::string> ignore;
-  bool hook_commit_stage = false;   // run by the pre-commit hook
 };
 
 struct BaseInfo {
