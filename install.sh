@@ -21,11 +21,12 @@ while [[ $# -gt 0 ]]; do
 done
 
 # Tools are looked up as commands (npm may come with a Node.js that is not
-# Debian's); libraries as Debian packages.
+# Debian's); libraries, and what the tests use of Debian's Python, as packages.
 tools=(g++:g++ cmake:cmake make:make pkg-config:pkg-config git:git npm:npm)
 libraries=(
   libgit2-dev libtree-sitter-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   googletest libgtest-dev
+  python3 python3-jsonschema
 )
 
 if [[ $install_packages == 1 ]]; then

@@ -12,6 +12,7 @@
 #include "cli/demo.hpp"
 #include "core/error.hpp"
 #include "git/hook_installer.hpp"
+#include "report/ci_reports.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "rules/registry.hpp"
@@ -38,6 +39,12 @@ int print_result(const CheckResult& result, const std::string& format, std::ostr
   for (const auto& note : result.notes) std::cerr << "hook-check: " << note << '\n';
   if (format == "json")
     out << json_report(result).dump(2) << '\n';
+  else if (format == "sarif")
+    out << sarif_report(result).dump(2) << '\n';
+  else if (format == "github")
+    write_github_report(result, out);
+  else if (format == "junit")
+    write_junit_report(result, out);
   else
     write_text_report(result, out, want_colour(fd));
   return result.errors() > 0 ? 1 : 0;
@@ -68,7 +75,7 @@ struct CheckFlags {
     s->excludes(c)->excludes(w);
     c->excludes(w);
     app.add_flag("--all", all, "audit every migration, not only what the target changes");
-    app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json", "sarif", "github", "junit"}));
     app.add_option("--select", select, "only these rule codes or prefixes (comma-separated)");
     app.add_option("--ignore", ignore, "skip these rule codes or prefixes (comma-separated)");
   }
