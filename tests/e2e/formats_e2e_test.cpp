@@ -34,7 +34,7 @@ TEST_F(Formats, SarifHasTheRequiredShape) {
   json s = json::parse(r.out);
   EXPECT_EQ(s["version"], "2.1.0");
   ASSERT_EQ(s["runs"].size(), 1u);
-  const json& run = s["runs"][0];
+  const json& run = s["runs"].at(0);
   EXPECT_EQ(run["tool"]["driver"]["name"], "hook-check");
   const json& rules = run["tool"]["driver"]["rules"];
   ASSERT_FALSE(rules.empty());
@@ -46,11 +46,11 @@ TEST_F(Formats, SarifHasTheRequiredShape) {
   for (const auto& result : run["results"]) {
     EXPECT_TRUE(result["message"]["text"].is_string());
     EXPECT_EQ(rules.at(result["ruleIndex"].get<std::size_t>())["id"], result["ruleId"]);
-    const json& region = result["locations"][0]["physicalLocation"]["region"];
+    const json& region = result["locations"].at(0)["physicalLocation"]["region"];
     EXPECT_GE(region["startLine"].get<int>(), 1);
     EXPECT_GE(region["startColumn"].get<int>(), 1);
   }
-  EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+  EXPECT_EQ(run["results"].at(0)["locations"].at(0)["physicalLocation"]["artifactLocation"]["uri"],
             "shop/migrations/0002_backfill_totals.py");
 }
 
