@@ -32,25 +32,25 @@ TEST_F(Formats, SarifHasTheRequiredShape) {
   ProcessResult r = run("sarif");
   EXPECT_EQ(r.status, 1) << r.err;
   json s = json::parse(r.out);
-  EXPECT_EQ(s["version"], "2.1.0");
-  ASSERT_EQ(s["runs"].size(), 1u);
-  const json& run = s["runs"].at(0);
-  EXPECT_EQ(run["tool"]["driver"]["name"], "hook-check");
-  const json& rules = run["tool"]["driver"]["rules"];
+  EXPECT_EQ(s.at("version"), "2.1.0");
+  ASSERT_EQ(s.at("runs").size(), 1u);
+  const json& run = s.at("runs").at(0);
+  EXPECT_EQ(run.at("tool").at("driver").at("name"), "hook-check");
+  const json& rules = run.at("tool").at("driver").at("rules");
   ASSERT_FALSE(rules.empty());
   for (const auto& rule : rules) {
     EXPECT_TRUE(rule.contains("id"));
-    EXPECT_TRUE(rule["help"]["text"].is_string()) << rule["id"];
+    EXPECT_TRUE(rule.at("help").at("text").is_string()) << rule.at("id");
   }
-  ASSERT_EQ(run["results"].size(), 2u);
-  for (const auto& result : run["results"]) {
-    EXPECT_TRUE(result["message"]["text"].is_string());
-    EXPECT_EQ(rules.at(result["ruleIndex"].get<std::size_t>())["id"], result["ruleId"]);
-    const json& region = result["locations"].at(0)["physicalLocation"]["region"];
-    EXPECT_GE(region["startLine"].get<int>(), 1);
-    EXPECT_GE(region["startColumn"].get<int>(), 1);
+  ASSERT_EQ(run.at("results").size(), 2u);
+  for (const auto& result : run.at("results")) {
+    EXPECT_TRUE(result.at("message").at("text").is_string());
+    EXPECT_EQ(rules.at(result.at("ruleIndex").get<std::size_t>()).at("id"), result.at("ruleId"));
+    const json& region = result.at("locations").at(0).at("physicalLocation").at("region");
+    EXPECT_GE(region.at("startLine").get<int>(), 1);
+    EXPECT_GE(region.at("startColumn").get<int>(), 1);
   }
-  EXPECT_EQ(run["results"].at(0)["locations"].at(0)["physicalLocation"]["artifactLocation"]["uri"],
+  EXPECT_EQ(run.at("results").at(0).at("locations").at(0).at("physicalLocation").at("artifactLocation").at("uri"),
             "shop/migrations/0002_backfill_totals.py");
 }
 
