@@ -34,12 +34,6 @@ Snapshot without_excluded(Snapshot snap, const Config& config) {
   return snap;
 }
 
-Config read_config(const Repository& repo, const Snapshot& target) {
-  const SnapshotFile* file = target.find("pyproject.toml");
-  if (!file) return Config{};
-  return parse_config(repo.read(*file), "pyproject.toml");
-}
-
 }  // namespace
 
 int CheckResult::errors() const {
@@ -117,6 +111,16 @@ std::vector<Diagnostic> run_rules(const CheckContext& ctx, const Config& setting
   return out;
 }
 
+Config read_config(const Repository& repo, const Snapshot& snapshot) {
+  const SnapshotFile* file = snapshot.find("pyproject.toml");
+  if (!file) return Config{};
+  return parse_config(repo.read(*file), "pyproject.toml");
+}
+
+std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache) {
+  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels);
+}
+
 CheckResult run_check(const CheckOptions& options) {
   for (const auto* list : {&options.select, &options.ignore})
     for (const auto& code : *list) {
@@ -186,11 +190,11 @@ CheckResult run_check(const CheckOptions& options) {
 
   PythonParser parser;
   FactsCache cache(repo, parser);
-  auto target = build_project_view(without_excluded(std::move(target_snapshot), config), cache, config.app_labels);
+  auto target = configured_view(std::move(target_snapshot), config, cache);
   std::unique_ptr<ProjectView> base_view, fork_view;
   if (base_tip && fork) {
-    fork_view = build_project_view(without_excluded(repo.commit_snapshot(*fork, "merge-base"), config), cache, config.app_labels);
-    base_view = build_project_view(without_excluded(repo.commit_snapshot(*base_tip, base_name), config), cache, config.app_labels);
+    fork_view = configured_view(repo.commit_snapshot(*fork, "merge-base"), config, cache);
+    base_view = configured_view(repo.commit_snapshot(*base_tip, base_name), config, cache);
     result.base = BaseInfo{base_name, base_tip->hex(), fork->hex()};
   }
 

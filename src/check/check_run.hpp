@@ -1,10 +1,12 @@
 // A whole check: resolve the base and target, build the views, run the
 // selected rules, apply suppressions, and return findings as values.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "core/diagnostic.hpp"
 
 namespace hc {
@@ -42,11 +44,19 @@ struct CheckResult {
 // Throws hc::Error for what ends the run with exit 2.
 CheckResult run_check(const CheckOptions& options);
 
+class Repository;
+class Snapshot;
+class FactsCache;
+struct ProjectView;
+// The configuration a snapshot carries (its pyproject.toml), defaults without one.
+Config read_config(const Repository& repo, const Snapshot& snapshot);
+// A view of `snapshot` as the configuration asks: excluded paths dropped, app labels overridden.
+std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache);
+
 // The names tried, in order, when no base is given.
 const std::vector<std::string>& default_base_candidates();
 
 struct CheckContext;
-struct Config;
 // Runs the rules `settings` selects on a context and returns their findings,
 // with suppression comments and configured severities applied, in reading
 // order. Comments that silenced nothing in scope become DJM002 notes.

@@ -4,10 +4,17 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
 #include "check/check_run.hpp"
+#include "check/project_view.hpp"
+#include "config/config.hpp"
+#include "fix/file_writer.hpp"
+#include "fix/merge_migration.hpp"
+#include "git/repository.hpp"
+#include "python/syntax_tree.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo.hpp"
 #include "core/error.hpp"
@@ -123,6 +130,29 @@ int run_install_command(const std::string& repo_path, bool chain) {
   return 0;
 }
 
+int run_merge_command(const std::string& repo_path, const std::string& app) {
+  Repository repo = Repository::open(repo_path);
+  PythonParser parser;
+  FactsCache cache(repo, parser);
+  Snapshot worktree = repo.worktree_snapshot();
+  Config config = read_config(repo, worktree);
+  auto view = configured_view(std::move(worktree), config, cache);
+  std::time_t now = std::time(nullptr);
+  char stamp[32], human[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d_%H%M", std::localtime(&now));
+  std::strftime(human, sizeof human, "%Y-%m-%d %H:%M", std::localtime(&now));
+  auto merge = plan_merge_migration(*view, app, stamp, human);
+  if (!merge) {
+    std::cout << "No conflicts detected to merge: app `" << app << "` has one leaf migration.\n";
+    return 0;
+  }
+  create_file_atomically(repo.workdir() + merge->path, merge->source);
+  std::cout << "Wrote " << merge->path << ", merging";
+  for (const auto& leaf : merge->leaves) std::cout << ' ' << leaf.name;
+  std::cout << ".\nReview it, test the migrations on a copy of the database, then `git add` it.\n";
+  return 0;
+}
+
 int run_demo_command(std::string dir) {
   if (dir.empty()) {
     std::string pattern = (std::filesystem::temp_directory_path() / "hook-check-demo-XXXXXX").string();
@@ -149,7 +179,7 @@ int run_demo_command(std::string dir) {
 int hook_check_main(int argc, char** argv) {
   try {
     // `hook-check [check] [options]`: with no subcommand, `check` is meant.
-    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "help"};
+    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "help"};
     std::vector<std::string> args(argv + 1, argv + argc);
     bool top_level_flag = !args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "--version");
     if (!top_level_flag && (args.empty() || !subcommands.count(args[0]))) args.insert(args.begin(), "check");
@@ -173,6 +203,10 @@ int hook_check_main(int argc, char** argv) {
     std::string code;
     auto* explain = app.add_subcommand("explain", "print a rule's documentation");
     explain->add_option("CODE", code, "rule code or name")->required();
+    std::string merge_app, merge_repo = ".";
+    auto* merge = app.add_subcommand("merge", "write a merge migration for an app with several leaves");
+    merge->add_option("APP", merge_app, "app label")->required();
+    merge->add_option("--repo", merge_repo, "repository (any folder inside it)");
     std::string demo_dir;
     auto* demo = app.add_subcommand("demo", "build a conflicting demo repository and check it");
     demo->add_option("DIR", demo_dir, "where to build it (default: a new temporary folder)");
@@ -198,6 +232,7 @@ int hook_check_main(int argc, char** argv) {
     if (rules->parsed()) return run_rules_command();
     if (explain->parsed()) return run_explain_command(code);
     if (demo->parsed()) return run_demo_command(demo_dir);
+    if (merge->parsed()) return run_merge_command(merge_repo, merge_app);
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "hook-check: " << e.what() << '\n';

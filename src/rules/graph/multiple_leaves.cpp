@@ -13,7 +13,7 @@ void MultipleLeaves::check(const CheckContext& ctx, Findings& out) const {
       if (!m || !ctx.in_scope(m->path)) continue;
       out.report(kInfo, m->path, kFileStart,
                  "app `" + app.id + "` has " + std::to_string(leaves.size()) + " leaf migrations: " + join_names(leaves),
-                 "add a merge migration (`python manage.py makemigrations --merge " + app.label +
+                 "add a merge migration (`hook-check merge " + app.label + "` or `python manage.py makemigrations --merge " + app.label +
                      "`), or make one of them depend on the other");
     }
   }
