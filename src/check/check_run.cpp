@@ -121,101 +121,110 @@ std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& co
   return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels);
 }
 
-CheckResult run_check(const CheckOptions& options) {
+CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
   for (const auto* list : {&options.select, &options.ignore})
-    for (const auto& code : *list) {
+    for (const auto& code : *list)
       if (!is_known_code_or_prefix(code)) throw Error("unknown rule code or prefix `" + code + "` (see `hook-check rules`)");
-    }
 
-  Repository repo = Repository::open(options.repo);
-  CheckResult result;
+  repo_ = std::make_unique<Repository>(Repository::open(options.repo));
+  Repository& repo = *repo_;
 
   // The target, and the commit its branch stands on.
-  std::optional<ObjectId> tip;
   if (options.target == TargetKind::Commit) {
-    tip = repo.resolve_commit(options.commit);
-    if (!tip) throw Error("unknown revision `" + options.commit + "`");
-    result.target = tip->hex();
+    tip_ = repo.resolve_commit(options.commit);
+    if (!tip_) throw Error("unknown revision `" + options.commit + "`");
+    target_name_ = tip_->hex();
   } else {
-    tip = repo.head_commit();
-    result.target = options.target == TargetKind::Staged ? "staged" : "worktree";
+    tip_ = repo.head_commit();
+    target_name_ = options.target == TargetKind::Staged ? "staged" : "worktree";
   }
 
-  Snapshot target_snapshot = options.target == TargetKind::Commit   ? repo.commit_snapshot(*tip, result.target)
+  Snapshot target_snapshot = options.target == TargetKind::Commit   ? repo.commit_snapshot(*tip_, target_name_)
                              : options.target == TargetKind::Staged ? repo.index_snapshot()
                                                                     : repo.worktree_snapshot();
   // The configuration is the target's own: a branch may change it.
-  Config config = read_config(repo, target_snapshot);
-  if (!options.select.empty()) config.select = options.select;
-  config.ignore.insert(config.ignore.end(), options.ignore.begin(), options.ignore.end());
+  config_ = read_config(repo, target_snapshot);
+  if (!options.select.empty()) config_.select = options.select;
+  config_.ignore.insert(config_.ignore.end(), options.ignore.begin(), options.ignore.end());
 
   // The base: explicit, else configured, else the first default that exists.
-  std::string base_name;
   std::optional<ObjectId> base_tip;
-  if (options.base || config.base) {
-    base_name = options.base ? *options.base : *config.base;
-    base_tip = repo.resolve_commit(base_name);
+  if (options.base || config_.base) {
+    base_name_ = options.base ? *options.base : *config_.base;
+    base_tip = repo.resolve_commit(base_name_);
     if (!base_tip)
-      throw Error("unknown base revision `" + base_name + "`" + (options.base ? "" : " (from " + config.source + ")"));
+      throw Error("unknown base revision `" + base_name_ + "`" + (options.base ? "" : " (from " + config_.source + ")"));
   } else {
     for (const auto& candidate : default_base_candidates())
       if ((base_tip = repo.resolve_commit(candidate))) {
-        base_name = candidate;
+        base_name_ = candidate;
         break;
       }
     if (!base_tip)
-      result.notes.push_back("no base branch found (tried develop, origin/develop, main, origin/main, master, "
-                             "origin/master): running the checks that need no base; pass --base REF to compare");
+      notes_.push_back("no base branch found (tried develop, origin/develop, main, origin/main, master, "
+                       "origin/master): running the checks that need no base; pass --base REF to compare");
   }
   std::optional<ObjectId> fork;
-  if (base_tip && tip) {
-    const std::string shallow_hint = "`" + base_name + "` and the target share no commit in this shallow clone: fetch more history "
+  if (base_tip && tip_) {
+    const std::string shallow_hint = "`" + base_name_ + "` and the target share no commit in this shallow clone: fetch more history "
                                      "(`git fetch --unshallow`, or `fetch-depth: 0` in CI)";
     try {
-      fork = repo.merge_base(*base_tip, *tip);
+      fork = repo.merge_base(*base_tip, *tip_);
     } catch (const Error&) {
       // A shallow clone cuts history off: libgit2 then fails to find a parent object.
       if (repo.is_shallow()) throw Error(shallow_hint);
       throw;
     }
     if (!fork) {
-      if (repo.is_shallow())
-        throw Error(shallow_hint);
-      throw Error("`" + base_name + "` and the target share no history: pass --base with a branch this one forked from");
+      if (repo.is_shallow()) throw Error(shallow_hint);
+      throw Error("`" + base_name_ + "` and the target share no history: pass --base with a branch this one forked from");
     }
-  } else if (base_tip && !tip) {
-    result.notes.push_back("the repository has no commits yet: comparing with `" + base_name + "` is skipped");
+  } else if (base_tip && !tip_) {
+    notes_.push_back("the repository has no commits yet: comparing with `" + base_name_ + "` is skipped");
     base_tip.reset();
   }
 
-  PythonParser parser;
-  FactsCache cache(repo, parser);
-  auto target = configured_view(std::move(target_snapshot), config, cache);
-  std::unique_ptr<ProjectView> base_view, fork_view;
+  parser_ = std::make_unique<PythonParser>();
+  cache_ = std::make_unique<FactsCache>(repo, *parser_);
+  target_ = configured_view(std::move(target_snapshot), config_, *cache_);
   if (base_tip && fork) {
-    fork_view = configured_view(repo.commit_snapshot(*fork, "merge-base"), config, cache);
-    base_view = configured_view(repo.commit_snapshot(*base_tip, base_name), config, cache);
-    result.base = BaseInfo{base_name, base_tip->hex(), fork->hex()};
+    fork_ = configured_view(repo.commit_snapshot(*fork, "merge-base"), config_, *cache_);
+    base_ = configured_view(repo.commit_snapshot(*base_tip, base_name_), config_, *cache_);
+    base_info_ = BaseInfo{base_name_, base_tip->hex(), fork->hex()};
   }
+}
 
-  CheckContext ctx{*target, fork_view.get(), base_view.get(), base_name, options.all, {}};
-  if (!options.all) {
+CheckSession::~CheckSession() = default;
+
+CheckContext CheckSession::context() const {
+  CheckContext ctx{*target_, fork_.get(), base_.get(), base_name_, options_.all, {}};
+  if (!options_.all) {
     // Without a base, the change is what the target adds over the commit it stands on.
-    if (fork_view) {
-      ctx.changed_paths = changed_since(target->snapshot, &fork_view->snapshot);
+    if (fork_) {
+      ctx.changed_paths = changed_since(target_->snapshot, &fork_->snapshot);
     } else {
-      std::optional<ObjectId> parent = tip;
-      if (options.target == TargetKind::Commit && tip) parent = repo.first_parent(*tip);
-      Snapshot ref = parent ? repo.commit_snapshot(*parent, "parent") : Snapshot{};
-      ctx.changed_paths = changed_since(target->snapshot, &ref);
+      std::optional<ObjectId> parent = tip_;
+      if (options_.target == TargetKind::Commit && tip_) parent = repo_->first_parent(*tip_);
+      Snapshot ref = parent ? repo_->commit_snapshot(*parent, "parent") : Snapshot{};
+      ctx.changed_paths = changed_since(target_->snapshot, &ref);
     }
   }
-  for (const auto& [path, m] : target->migrations)
-    if (ctx.in_scope(path)) ++result.files_checked;
+  return ctx;
+}
 
-  result.diagnostics = run_rules(ctx, config);
-  result.migrations_parsed = cache.migrations_parsed();
+CheckResult CheckSession::run() const {
+  CheckResult result;
+  result.base = base_info_;
+  result.target = target_name_;
+  result.notes = notes_;
+  CheckContext ctx = context();
+  for (const auto& [path, m] : target_->migrations)
+    if (ctx.in_scope(path)) ++result.files_checked;
+  result.diagnostics = run_rules(ctx, config_);
+  result.migrations_parsed = cache_->migrations_parsed();
   return result;
 }
+
+CheckResult run_check(const CheckOptions& options) { return CheckSession(options).run(); }
 
 }  // namespace hc

@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "core/diagnostic.hpp"
+#include "core/object_id.hpp"
 
 namespace hc {
 
@@ -41,7 +42,45 @@ struct CheckResult {
   int warnings() const;
 };
 
+class Repository;
+class PythonParser;
+class FactsCache;
+struct ProjectView;
+struct CheckContext;
+
+// One run's repository, configuration and views (target, merge-base, base
+// tip), for the check and for the commands that show or fix what it finds.
 // Throws hc::Error for what ends the run with exit 2.
+class CheckSession {
+ public:
+  explicit CheckSession(const CheckOptions& options);
+  ~CheckSession();
+  CheckResult run() const;
+  CheckContext context() const;
+
+  const Repository& repository() const { return *repo_; }
+  const Config& config() const { return config_; }
+  const ProjectView& target() const { return *target_; }
+  const ProjectView* merge_base() const { return fork_.get(); }
+  const ProjectView* base() const { return base_.get(); }
+  const std::string& base_name() const { return base_name_; }
+  const std::optional<BaseInfo>& base_info() const { return base_info_; }
+  const std::vector<std::string>& notes() const { return notes_; }
+
+ private:
+  CheckOptions options_;
+  std::unique_ptr<Repository> repo_;
+  std::unique_ptr<PythonParser> parser_;
+  std::unique_ptr<FactsCache> cache_;
+  Config config_;
+  std::string target_name_;
+  std::string base_name_;
+  std::optional<ObjectId> tip_;
+  std::unique_ptr<ProjectView> target_, fork_, base_;
+  std::optional<BaseInfo> base_info_;
+  std::vector<std::string> notes_;
+};
+
 CheckResult run_check(const CheckOptions& options);
 
 class Repository;
