@@ -26,7 +26,7 @@ tools=(g++:g++ cmake:cmake make:make pkg-config:pkg-config git:git npm:npm)
 libraries=(
   libgit2-dev libtree-sitter-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   googletest libgtest-dev
-  python3 python3-jsonschema python3-django pre-commit
+  python3 python3-jsonschema python3-django pre-commit graphviz
 )
 
 if [[ $install_packages == 1 ]]; then

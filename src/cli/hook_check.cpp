@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "git/hook_installer.hpp"
 #include "report/ci_reports.hpp"
+#include "report/graph_reports.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "rules/registry.hpp"
@@ -103,6 +104,51 @@ struct CheckFlags {
   }
 };
 
+// --repo, --base and the target, for the commands that show rather than check.
+struct TargetFlags {
+  std::string repo = ".";
+  std::string base;
+  bool staged = false;
+  bool worktree = false;
+  std::string commit;
+  std::string format = "text";
+
+  void add_to(CLI::App& app) {
+    app.add_option("--repo", repo, "repository (any folder inside it)");
+    app.add_option("--base", base, "base revision (default: develop, origin/develop, main, ...)");
+    auto* s = app.add_flag("--staged", staged, "the index");
+    auto* c = app.add_option("--commit", commit, "a commit");
+    auto* w = app.add_flag("--worktree", worktree, "the working tree (default)");
+    s->excludes(c)->excludes(w);
+    c->excludes(w);
+    app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+  }
+  CheckOptions options() const {
+    CheckOptions o;
+    o.repo = repo;
+    if (!base.empty()) o.base = base;
+    if (staged) o.target = TargetKind::Staged;
+    if (!commit.empty()) {
+      o.target = TargetKind::Commit;
+      o.commit = commit;
+    }
+    return o;
+  }
+};
+
+int run_graph_command(const TargetFlags& flags, bool plan, const std::string& dot_app) {
+  CheckSession session(flags.options());
+  for (const auto& note : session.notes()) std::cerr << "hook-check: " << note << '\n';
+  GraphReportInput in{session.target(), session.merge_base(), session.base(), session.base_name()};
+  if (!dot_app.empty())
+    write_dot(in, dot_app, std::cout);
+  else if (plan)
+    flags.format == "json" ? void(std::cout << plan_json(in).dump(2) << '\n') : write_plan_text(in, std::cout);
+  else
+    flags.format == "json" ? void(std::cout << show_json(in).dump(2) << '\n') : write_show_text(in, std::cout);
+  return 0;
+}
+
 int run_rules_command() {
   for (const auto& rule : rule_registry()) {
     const auto& i = rule->info();
@@ -179,7 +225,7 @@ int run_demo_command(std::string dir) {
 int hook_check_main(int argc, char** argv) {
   try {
     // `hook-check [check] [options]`: with no subcommand, `check` is meant.
-    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "help"};
+    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "plan", "show", "help"};
     std::vector<std::string> args(argv + 1, argv + argc);
     bool top_level_flag = !args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "--version");
     if (!top_level_flag && (args.empty() || !subcommands.count(args[0]))) args.insert(args.begin(), "check");
@@ -203,6 +249,13 @@ int hook_check_main(int argc, char** argv) {
     std::string code;
     auto* explain = app.add_subcommand("explain", "print a rule's documentation");
     explain->add_option("CODE", code, "rule code or name")->required();
+    TargetFlags plan_flags, show_flags;
+    auto* plan = app.add_subcommand("plan", "the migrations the target adds over the base, in the order Django applies them");
+    plan_flags.add_to(*plan);
+    auto* show = app.add_subcommand("show", "each app's migration graph, leaves and squashes, like showmigrations");
+    show_flags.add_to(*show);
+    std::string dot_app;
+    show->add_option("--dot", dot_app, "draw APP's graph as Graphviz (base's and branch's migrations told apart)");
     std::string merge_app, merge_repo = ".";
     auto* merge = app.add_subcommand("merge", "write a merge migration for an app with several leaves");
     merge->add_option("APP", merge_app, "app label")->required();
@@ -233,6 +286,8 @@ int hook_check_main(int argc, char** argv) {
     if (explain->parsed()) return run_explain_command(code);
     if (demo->parsed()) return run_demo_command(demo_dir);
     if (merge->parsed()) return run_merge_command(merge_repo, merge_app);
+    if (plan->parsed()) return run_graph_command(plan_flags, true, "");
+    if (show->parsed()) return run_graph_command(show_flags, false, dot_app);
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "hook-check: " << e.what() << '\n';

@@ -162,6 +162,41 @@ const std::set<MigrationKey>& MigrationGraph::children(const MigrationKey& key) 
   return it == nodes_.end() ? kNoKeys : it->second.children;
 }
 
+std::vector<MigrationKey> MigrationGraph::forwards_plan(const MigrationKey& target) const {
+  // Django's iterative_dfs: a stack of (node, processed) with parents pushed sorted.
+  std::vector<MigrationKey> order;
+  std::set<MigrationKey> done;
+  std::vector<std::pair<MigrationKey, bool>> stack{{target, false}};
+  while (!stack.empty()) {
+    auto [node, processed] = stack.back();
+    stack.pop_back();
+    if (done.count(node)) continue;
+    if (processed) {
+      done.insert(node);
+      if (contains(node)) order.push_back(node);
+      continue;
+    }
+    stack.push_back({node, true});
+    for (const auto& p : parents(node))
+      if (!done.count(p)) stack.push_back({p, false});
+    if (stack.size() > 4 * nodes_.size() + 16) break;  // a cycle: DJM105 reports it
+  }
+  return order;
+}
+
+std::vector<MigrationKey> MigrationGraph::full_plan() const {
+  std::vector<MigrationKey> plan;
+  std::set<MigrationKey> seen;
+  std::set<std::string> apps;
+  for (const auto& [key, node] : nodes_)
+    if (!node.dummy) apps.insert(key.app);
+  for (const auto& app : apps)
+    for (const auto& leaf : leaves(app))
+      for (const auto& k : forwards_plan(leaf))
+        if (seen.insert(k).second) plan.push_back(k);
+  return plan;
+}
+
 std::vector<std::vector<MigrationKey>> MigrationGraph::cycles() const {
   // Iterative colouring DFS; each back edge closes one cycle, reported from its lowest key.
   std::vector<std::vector<MigrationKey>> out;

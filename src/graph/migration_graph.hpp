@@ -50,6 +50,11 @@ class MigrationGraph {
   const std::vector<UnresolvedDependency>& missing() const { return missing_; }
   // Keys removed because a squash replaced them, mapped to that squash.
   const std::map<MigrationKey, MigrationKey>& replaced() const { return replaced_; }
+  // Django's forwards_plan(target): every ancestor of `target`, then it, in
+  // the order migrate applies them (parents sorted, depth first).
+  std::vector<MigrationKey> forwards_plan(const MigrationKey& target) const;
+  // The order `migrate` applies everything: forwards plans of all leaves.
+  std::vector<MigrationKey> full_plan() const;
   // Each dependency cycle once, its members in dependency order.
   std::vector<std::vector<MigrationKey>> cycles() const;
 
