@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "fix/file_writer.hpp"
 #include "fix/merge_migration.hpp"
+#include "fix/rebase_migrations.hpp"
 #include "git/repository.hpp"
 #include "python/syntax_tree.hpp"
 #include "cli/commands.hpp"
@@ -149,6 +150,23 @@ int run_graph_command(const TargetFlags& flags, bool plan, const std::string& do
   return 0;
 }
 
+int run_rebase_command(const TargetFlags& flags, const std::string& app) {
+  CheckSession session(flags.options());
+  for (const auto& note : session.notes()) std::cerr << "hook-check: " << note << '\n';
+  if (!session.base() || !session.merge_base())
+    throw Error("rebase needs a base branch to renumber after: pass --base REF");
+  RebasePlan plan = plan_rebase(session.target(), *session.merge_base(), *session.base(), session.base_name(), app,
+                                session.repository());
+  apply_rebase(plan, session.repository().workdir());
+  std::cout << "Renumbered " << app << "'s migrations to follow `" << plan.onto << "` on `" << session.base_name() << "`:\n";
+  for (const auto& [old_name, new_name] : plan.names) std::cout << "  " << old_name << " -> " << new_name << '\n';
+  for (const auto& r : plan.rewrites)
+    std::cout << (r.new_path == r.path ? "  edited  " : "  renamed ") << r.path
+              << (r.new_path == r.path ? std::string() : " -> " + r.new_path) << '\n';
+  std::cout << "Review the changes, then stage them.\n";
+  return 0;
+}
+
 int run_rules_command() {
   for (const auto& rule : rule_registry()) {
     const auto& i = rule->info();
@@ -225,7 +243,7 @@ int run_demo_command(std::string dir) {
 int hook_check_main(int argc, char** argv) {
   try {
     // `hook-check [check] [options]`: with no subcommand, `check` is meant.
-    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "plan", "show", "help"};
+    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "rebase", "plan", "show", "help"};
     std::vector<std::string> args(argv + 1, argv + argc);
     bool top_level_flag = !args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "--version");
     if (!top_level_flag && (args.empty() || !subcommands.count(args[0]))) args.insert(args.begin(), "check");
@@ -256,6 +274,12 @@ int hook_check_main(int argc, char** argv) {
     show_flags.add_to(*show);
     std::string dot_app;
     show->add_option("--dot", dot_app, "draw APP's graph as Graphviz (base's and branch's migrations told apart)");
+    TargetFlags rebase_flags;
+    std::string rebase_app;
+    auto* rebase = app.add_subcommand("rebase", "renumber the branch's new migrations of APP after the base's latest");
+    rebase->add_option("APP", rebase_app, "app label")->required();
+    rebase->add_option("--repo", rebase_flags.repo, "repository (any folder inside it)");
+    rebase->add_option("--base", rebase_flags.base, "base revision (default: develop, origin/develop, main, ...)");
     std::string merge_app, merge_repo = ".";
     auto* merge = app.add_subcommand("merge", "write a merge migration for an app with several leaves");
     merge->add_option("APP", merge_app, "app label")->required();
@@ -287,6 +311,7 @@ int hook_check_main(int argc, char** argv) {
     if (demo->parsed()) return run_demo_command(demo_dir);
     if (merge->parsed()) return run_merge_command(merge_repo, merge_app);
     if (plan->parsed()) return run_graph_command(plan_flags, true, "");
+    if (rebase->parsed()) return run_rebase_command(rebase_flags, rebase_app);
     if (show->parsed()) return run_graph_command(show_flags, false, dot_app);
     return 2;
   } catch (const std::exception& e) {

@@ -21,7 +21,7 @@ std::string dropped_thing(const Operation& drop) {
 void DestructiveMixed::check(const CheckContext& ctx, Findings& out) const {
   for (const auto& [path, m] : ctx.target.migrations) {
     if (!ctx.in_scope(path) || !m.facts || !m.facts->usable()) continue;
-    DestructiveSplit split = split_destructive(*m.facts);
+    DestructiveSplit split = split_destructive(ctx.target, m);
     if (split.drops.empty() || split.work.empty()) continue;
 
     std::vector<std::string> other_work;

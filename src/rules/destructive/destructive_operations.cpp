@@ -13,11 +13,13 @@ namespace {
 bool contains(const Span& outer, const Span& inner) { return outer.start <= inner.start && inner.end <= outer.end; }
 
 // Which side of a SeparateDatabaseAndState holds `nested`, judged by where it is written.
+// With one side given, that side holds them all, written in place or in a
+// variable (`state_operations=state_operations`).
 OperationRole nested_role(const Operation& separate, const Operation& nested) {
-  if (const Argument* db = separate.argument(0, "database_operations"); db && contains(db->span, nested.span))
-    return OperationRole::Database;
-  if (const Argument* state = separate.argument(1, "state_operations"); state && contains(state->span, nested.span))
-    return OperationRole::StateOnly;
+  const Argument* db = separate.argument(0, "database_operations");
+  const Argument* state = separate.argument(1, "state_operations");
+  if (db && (!state || contains(db->span, nested.span))) return OperationRole::Database;
+  if (state && (!db || contains(state->span, nested.span))) return OperationRole::StateOnly;
   return OperationRole::Unknown;
 }
 
@@ -165,6 +167,22 @@ std::string last_component(std::string_view dotted) {
   return std::string(dot == std::string_view::npos ? dotted : dotted.substr(dot + 1));
 }
 
+// The value under string key `key` of a literal dict, if written there.
+const PyValue* dict_value(const PyValue& dict, std::string_view key) {
+  if (dict.kind != PyValue::Kind::Dict) return nullptr;
+  for (std::size_t i = 0; i + 1 < dict.items.size(); i += 2)
+    if (dict.items[i].kind == PyValue::Kind::Str && dict.items[i].str == key) return &dict.items[i + 1];
+  return nullptr;
+}
+
+bool is_false(const PyValue* v) { return v && v->kind == PyValue::Kind::Bool && !v->boolean; }
+bool is_true(const PyValue* v) { return v && v->kind == PyValue::Kind::Bool && v->boolean; }
+
+// Whether a field call says `keyword=True`.
+bool field_flag(const PyValue& field, std::string_view keyword) {
+  return field.kind == PyValue::Kind::Call && keyword_source(field.text, keyword) == "True";
+}
+
 const Migration* resolve(const ProjectView& view, const MigrationKey& key) {
   if (const Migration* m = view.find(key)) return m;
   auto squash = view.graph.replaced().find(key);
@@ -227,7 +245,15 @@ void replay(const std::vector<Operation>& ops, AppModels& models, const Operatio
             state.complete = false;
         }
       }
+      if (const Argument* options = op.argument(2, "options"))
+        state.has_table = !is_false(dict_value(options->value, "managed")) && !is_true(dict_value(options->value, "proxy"));
       models[name] = std::move(state);
+    } else if (kind == "AlterModelOptions") {
+      // AlterModelOptions replaces `managed`: absent means managed again.
+      auto it = models.find(lowercase(string_argument(op, 0, "name")));
+      const Argument* options = op.argument(1, "options");
+      if (it != models.end() && options && options->value.kind == PyValue::Kind::Dict)
+        it->second.has_table = !is_false(dict_value(options->value, "managed"));
     } else if (kind == "DeleteModel") {
       models.erase(lowercase(string_argument(op, 0, "name")));
     } else if (kind == "RenameModel") {
@@ -281,19 +307,49 @@ std::optional<std::string> data_loss(const Operation& op) {
   return std::nullopt;
 }
 
-DestructiveSplit split_destructive(const MigrationFacts& facts) {
+DestructiveSplit split_destructive(const ProjectView& view, const Migration& m) {
   DestructiveSplit split;
+  const MigrationFacts& facts = *m.facts;
+  // A squash replays history on fresh databases only; what it drops, it created.
+  if (!facts.replaces.empty()) return split;
   auto placed = placed_operations(facts);
-  std::set<std::string> shrinking_models;
+
+  std::set<std::string> shrinking_models, new_primary_key;
   for (const auto& [op, role] : placed) {
     if (!op->from_django) continue;
     if (op->kind == "RemoveField") shrinking_models.insert(lowercase(string_argument(*op, 0, "model_name")));
     if (op->kind == "DeleteModel") shrinking_models.insert(lowercase(string_argument(*op, 0, "name")));
+    if (op->kind == "AddField" || op->kind == "AlterField")
+      if (const Argument* field = op->argument(2, "field"); field && field_flag(field->value, "primary_key"))
+        new_primary_key.insert(lowercase(string_argument(*op, 0, "model_name")));
   }
+
+  std::optional<AppModels> before;  // replayed only when a drop needs it
+  std::set<std::string> created_here;  // "model" and "model.field" this migration created
+  // Whether a RemoveField or DeleteModel that reaches the database loses rows anyone had.
+  auto loses_existing_data = [&](const Operation& op) {
+    if (op.kind != "RemoveField" && op.kind != "DeleteModel") return true;
+    bool field = op.kind == "RemoveField";
+    std::string model = lowercase(string_argument(op, 0, field ? "model_name" : "name"));
+    std::string column = field ? model + "." + lowercase(string_argument(op, 1, "name")) : "";
+    if (created_here.count(model) || (field && created_here.count(column))) return false;
+    // Django cannot drop a primary key and add another in separate migrations.
+    if (field && new_primary_key.count(model)) return false;
+    if (!before) before = models_before(view, m);
+    auto it = before->find(model);
+    return it == before->end() || it->second.has_table;
+  };
+
   for (const auto& [op, role] : placed) {
     if (role == OperationRole::Unknown) continue;
+    if (role == OperationRole::Database && op->from_django) {
+      if (op->kind == "CreateModel") created_here.insert(lowercase(string_argument(*op, 0, "name")));
+      if (op->kind == "AddField")
+        created_here.insert(lowercase(string_argument(*op, 0, "model_name")) + "." +
+                            lowercase(string_argument(*op, 1, "name")));
+    }
     if (role == OperationRole::Database && data_loss(*op)) {
-      split.drops.push_back(op);
+      if (loses_existing_data(*op)) split.drops.push_back(op);
       continue;
     }
     // RunPython and RunSQL in state_operations never run.
@@ -356,6 +412,7 @@ FieldShape field_shape(const PyValue& field) {
     target = first.kind == PyValue::Kind::Str ? first.str : first.text;
   }
   shape.target = lowercase(last_component(target));
+  shape.nullable = field_flag(field, "null");
   return shape;
 }
 

@@ -32,13 +32,15 @@ std::vector<PlacedOperation> placed_operations(const MigrationFacts& facts);
 std::optional<std::string> data_loss(const Operation& op);
 
 // A migration's operations, split for DJM301: those that lose data and those
-// that do other work. Removals that lose nothing (indexes, constraints, the
-// state side of a drop, unique_together of a model being dropped) are in neither.
+// that do other work. In neither: removals that lose nothing (indexes,
+// constraints, the state side of a drop, unique_together of a model being
+// dropped, a model without a table, what the migration itself created, the
+// old primary key of a model given a new one), and everything in a squash.
 struct DestructiveSplit {
   std::vector<const Operation*> drops;
   std::vector<const Operation*> work;
 };
-DestructiveSplit split_destructive(const MigrationFacts& facts);
+DestructiveSplit split_destructive(const ProjectView& view, const Migration& m);
 
 // A literal string argument, or "" when it is absent or not a literal string.
 std::string string_argument(const Operation& op, std::size_t position, std::string_view keyword);
@@ -57,6 +59,7 @@ std::string lowercase(std::string_view text);
 struct FieldShape {
   std::string field_class;  // "DecimalField"; "" when the field is not a plain call
   std::string target;       // "customer" for ForeignKey(to="shop.Customer")
+  bool nullable = false;    // null=True
   bool known() const { return !field_class.empty(); }
   bool operator==(const FieldShape&) const = default;
 };
@@ -65,6 +68,7 @@ FieldShape field_shape(const PyValue& field);
 struct ModelState {
   std::map<std::string, FieldShape> fields;  // by lowercased field name
   bool complete = true;                       // false when some field could not be read
+  bool has_table = true;                      // false for managed=False and proxy models
 };
 using AppModels = std::map<std::string, ModelState>;  // by lowercased model name
 
