@@ -22,6 +22,7 @@
 #include "git/hook_installer.hpp"
 #include "report/ci_reports.hpp"
 #include "report/graph_reports.hpp"
+#include "report/review_report.hpp"
 #include "report/json_report.hpp"
 #include "report/text_report.hpp"
 #include "rules/registry.hpp"
@@ -167,6 +168,19 @@ int run_rebase_command(const TargetFlags& flags, const std::string& app) {
   return 0;
 }
 
+int run_review_command(const TargetFlags& flags, const std::string& format) {
+  CheckOptions o = flags.options();
+  CheckSession session(o);
+  for (const auto& note : session.notes()) std::cerr << "hook-check: " << note << '\n';
+  CheckResult result = session.run();
+  GraphReportInput in{session.target(), session.merge_base(), session.base(), session.base_name()};
+  if (format == "json")
+    std::cout << review_json(result, in).dump(2) << '\n';
+  else
+    write_review_markdown(result, in, std::cout);
+  return 0;
+}
+
 int run_rules_command() {
   for (const auto& rule : rule_registry()) {
     const auto& i = rule->info();
@@ -243,7 +257,7 @@ int run_demo_command(std::string dir) {
 int hook_check_main(int argc, char** argv) {
   try {
     // `hook-check [check] [options]`: with no subcommand, `check` is meant.
-    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "rebase", "plan", "show", "help"};
+    static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "rebase", "plan", "show", "review", "help"};
     std::vector<std::string> args(argv + 1, argv + argc);
     bool top_level_flag = !args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "--version");
     if (!top_level_flag && (args.empty() || !subcommands.count(args[0]))) args.insert(args.begin(), "check");
@@ -280,6 +294,13 @@ int hook_check_main(int argc, char** argv) {
     rebase->add_option("APP", rebase_app, "app label")->required();
     rebase->add_option("--repo", rebase_flags.repo, "repository (any folder inside it)");
     rebase->add_option("--base", rebase_flags.base, "base revision (default: develop, origin/develop, main, ...)");
+    TargetFlags review_flags;
+    std::string review_format = "markdown";
+    auto* review = app.add_subcommand("review", "the protocol's review checklist for each migration the branch adds (Markdown)");
+    review->add_option("--repo", review_flags.repo, "repository (any folder inside it)");
+    review->add_option("--base", review_flags.base, "base revision (default: develop, origin/develop, main, ...)");
+    review->add_option("--commit", review_flags.commit, "review a commit (default: the working tree)");
+    review->add_option("--format", review_format, "output format")->check(CLI::IsMember({"markdown", "json"}));
     std::string merge_app, merge_repo = ".";
     auto* merge = app.add_subcommand("merge", "write a merge migration for an app with several leaves");
     merge->add_option("APP", merge_app, "app label")->required();
@@ -312,6 +333,7 @@ int hook_check_main(int argc, char** argv) {
     if (merge->parsed()) return run_merge_command(merge_repo, merge_app);
     if (plan->parsed()) return run_graph_command(plan_flags, true, "");
     if (rebase->parsed()) return run_rebase_command(rebase_flags, rebase_app);
+    if (review->parsed()) return run_review_command(review_flags, review_format);
     if (show->parsed()) return run_graph_command(show_flags, false, dot_app);
     return 2;
   } catch (const std::exception& e) {

@@ -77,3 +77,27 @@ TEST_F(ShowPlan, DotDrawsBothLeavesAndGraphvizRendersIt) {
 
 }  // namespace
 }  // namespace hc::test
+
+namespace hc::test {
+namespace {
+
+TEST_F(ShowPlan, ReviewAnswersTheChecklistWithTheFindingsBehindIt) {
+  ProcessResult r = run_process({kHookCheck, "review"}, dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("### `shop/migrations/0002_backfill_totals.py`"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| ❌ | Are migration dependencies correct? | [DJM102](docs/rules/DJM102.md) line 10"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| ❌ | Are data migrations reversible? | [DJM201]"), std::string::npos);
+  EXPECT_NE(r.out.find("| ➖ | Are destructive changes isolated? |"), std::string::npos);
+  EXPECT_NE(r.out.find("| ❔ | Has the migration been tested on fresh and existing databases? | not run"), std::string::npos);
+  EXPECT_NE(r.out.find("Raw Python operation -> backfill_totals"), std::string::npos);
+  json j = json::parse(run_process({kHookCheck, "review", "--format", "json"}, dir).out);
+  const json& checklist = j.at("migrations").at(0).at("checklist");
+  EXPECT_EQ(checklist.at("dependencies").at("answer"), "no");
+  EXPECT_EQ(checklist.at("reversible").at("answer"), "no");
+  EXPECT_EQ(checklist.at("destructive_isolated").at("answer"), "n/a");
+  EXPECT_EQ(checklist.at("tested").at("answer"), "unknown");
+  EXPECT_EQ(checklist.at("names").at("answer"), "yes");
+}
+
+}  // namespace
+}  // namespace hc::test
