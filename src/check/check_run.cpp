@@ -1,6 +1,10 @@
 #include "check/check_run.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "check/project_view.hpp"
 #include "config/config.hpp"
@@ -186,12 +190,20 @@ CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
 
   parser_ = std::make_unique<PythonParser>();
   cache_ = std::make_unique<FactsCache>(repo, *parser_);
+  // A progress line for long runs, on a terminal only; cleared when done.
+  const bool show_progress = isatty(STDERR_FILENO) == 1 && !std::getenv("CI");
+  if (show_progress)
+    cache_->on_parse = [](std::size_t n) {
+      if (n % 250 == 0) std::fprintf(stderr, "\rhook-check: %zu migrations parsed", n);
+    };
   target_ = configured_view(std::move(target_snapshot), config_, *cache_);
   if (base_tip && fork) {
     fork_ = configured_view(repo.commit_snapshot(*fork, "merge-base"), config_, *cache_);
     base_ = configured_view(repo.commit_snapshot(*base_tip, base_name_), config_, *cache_);
     base_info_ = BaseInfo{base_name_, base_tip->hex(), fork->hex()};
   }
+  if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");
+  cache_->on_parse = nullptr;
 }
 
 CheckSession::~CheckSession() = default;

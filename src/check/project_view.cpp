@@ -10,6 +10,7 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
   if (it != migrations_.end()) return it->second;
   auto facts = std::make_shared<const MigrationFacts>(parse_migration(parser_, reader_.read(file)));
   migrations_.emplace(file.id, facts);
+  if (on_parse) on_parse(migrations_.size());
   return facts;
 }
 

@@ -2,6 +2,7 @@
 // its migration graph. Facts are shared between views through a cache keyed
 // by blob id, so the three snapshots of a run parse a file once.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -31,6 +32,8 @@ class FactsCache {
   std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
   std::optional<std::string> app_label(const SnapshotFile& file);
   std::size_t migrations_parsed() const { return migrations_.size(); }
+  // Called after each file parsed, with the count so far (a progress line).
+  std::function<void(std::size_t)> on_parse;
 
  private:
   const ContentReader& reader_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "python/function_facts.hpp"
 #include "python/py_value.hpp"
 #include "python/suppression.hpp"
 
@@ -67,6 +68,9 @@ struct MigrationFacts {
   // A hash of the file's tokens without comments and layout: two versions
   // with the same fingerprint differ only in comments or formatting.
   std::uint64_t code_fingerprint = 0;
+
+  // The module's imports, functions and docstrings: what `RunPython(forwards)` runs.
+  ModuleCode code;
 
   bool usable() const { return !problem && has_migration_class; }
 };

@@ -362,6 +362,7 @@ MigrationFacts parse_migration(const PythonParser& parser, std::string bytes) {
   facts.code_fingerprint = 14695981039346656037ull;
   fingerprint_tokens(tree.root(), tree.source, facts);
   MigrationExtractor(tree, facts).run();
+  facts.code = extract_module_code(tree);
   return facts;
 }
 

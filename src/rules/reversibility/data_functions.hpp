@@ -1,0 +1,20 @@
+// Helpers of the reversibility family for data migrations: the functions of a
+// migration module that its RunPython operations run, and message snippets.
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "rules/check_context.hpp"
+
+namespace hc {
+
+// A module-level function that an in-scope migration's `RunPython` runs, as
+// `code` or `reverse_code`; each function once per migration.
+using DataFunctionVisitor = std::function<void(const Migration&, const FunctionFacts&)>;
+void for_each_data_function(const CheckContext& ctx, const DataFunctionVisitor& visit);
+
+// Source text for a message: its first line, at most `max_chars` characters.
+std::string shortened(std::string_view text, std::size_t max_chars = 60);
+
+}  // namespace hc
