@@ -93,26 +93,24 @@ std::string join_labels(const std::vector<std::string>& labels, std::size_t show
 void SchemaAndDataMixed::check(const CheckContext& ctx, Findings& out) const {
   for (const auto& [path, m] : ctx.target.migrations) {
     if (!ctx.in_scope(path) || !m.facts || !m.facts->usable()) continue;
+    // A squash replays history that was already split (or not) long ago.
+    if (!m.facts->replaces.empty()) continue;
     MigrationWork work;
     for (const auto& op : m.facts->operations) sort_work(op, work);
     if (work.data.empty() || work.schema.empty()) continue;
 
-    // Source order: SeparateDatabaseAndState's contents were sorted after their neighbours.
-    auto by_position = [](const Operation* a, const Operation* b) { return a->span.start < b->span.start; };
-    std::sort(work.data.begin(), work.data.end(), by_position);
-    std::sort(work.schema.begin(), work.schema.end(), by_position);
     std::vector<std::string> schema;
     for (const Operation* op : work.schema) {
       std::string label = schema_label(*op);
       if (std::find(schema.begin(), schema.end(), label) == schema.end()) schema.push_back(label);
     }
     const Operation& first = *work.data.front();
-    std::string data_kinds = work.data.size() == 1 ? "`" + call_label(first) + "`"
-                                                   : "`" + call_label(first) + "` and " +
-                                                         std::to_string(work.data.size() - 1) + " more data operation" +
-                                                         (work.data.size() == 2 ? "" : "s");
+    std::string data = "`" + call_label(first) + "`";
+    if (work.data.size() > 1)
+      data += " (and " + std::to_string(work.data.size() - 1) + " more data operation" +
+              (work.data.size() == 2 ? ")" : "s)");
     out.report(kInfo, m.path, first.span,
-               data_kinds + " changes data in a migration that also changes the schema: " + join_labels(schema),
+               data + " changes data in a migration that also changes the schema: " + join_labels(schema),
                "split it: keep the schema operations here and move the data change into a migration of its own "
                "that depends on this one (protocol §3: separate schema and data migrations)");
   }
