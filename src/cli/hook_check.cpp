@@ -18,6 +18,7 @@
 #include "python/syntax_tree.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo.hpp"
+#include "cli/guarded.hpp"
 #include "core/error.hpp"
 #include "git/hook_installer.hpp"
 #include "report/ci_reports.hpp"
@@ -66,47 +67,7 @@ std::string executable_dir() {
   return ec ? std::string() : self.parent_path().string();
 }
 
-struct CheckFlags {
-  std::string repo = ".";
-  std::string base;
-  bool staged = false;
-  bool worktree = false;
-  std::string commit;
-  bool all = false;
-  std::string format = "text";
-  std::vector<std::string> select, ignore;
-
-  void add_to(CLI::App& app) {
-    app.add_option("--repo", repo, "repository (any folder inside it)");
-    app.add_option("--base", base, "base revision (default: develop, origin/develop, main, ...)");
-    auto* s = app.add_flag("--staged", staged, "check the index (what `git commit` would record)");
-    auto* c = app.add_option("--commit", commit, "check a commit");
-    auto* w = app.add_flag("--worktree", worktree, "check the working tree (default)");
-    s->excludes(c)->excludes(w);
-    c->excludes(w);
-    app.add_flag("--all", all, "audit every migration, not only what the target changes");
-    app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json", "sarif", "github", "junit"}));
-    app.add_option("--select", select, "only these rule codes or prefixes (comma-separated)");
-    app.add_option("--ignore", ignore, "skip these rule codes or prefixes (comma-separated)");
-  }
-
-  CheckOptions options() const {
-    CheckOptions o;
-    o.repo = repo;
-    if (!base.empty()) o.base = base;
-    if (staged) o.target = TargetKind::Staged;
-    if (!commit.empty()) {
-      o.target = TargetKind::Commit;
-      o.commit = commit;
-    }
-    o.all = all;
-    o.select = split_codes(select);
-    o.ignore = split_codes(ignore);
-    return o;
-  }
-};
-
-// --repo, --base and the target, for the commands that show rather than check.
+// --repo, --base and the target: what every command that reads a branch takes.
 struct TargetFlags {
   std::string repo = ".";
   std::string base;
@@ -115,15 +76,15 @@ struct TargetFlags {
   std::string commit;
   std::string format = "text";
 
-  void add_to(CLI::App& app) {
+  void add_to(CLI::App& app, std::vector<std::string> formats = {"text", "json"}) {
     app.add_option("--repo", repo, "repository (any folder inside it)");
     app.add_option("--base", base, "base revision (default: develop, origin/develop, main, ...)");
-    auto* s = app.add_flag("--staged", staged, "the index");
+    auto* s = app.add_flag("--staged", staged, "the index (what `git commit` would record)");
     auto* c = app.add_option("--commit", commit, "a commit");
     auto* w = app.add_flag("--worktree", worktree, "the working tree (default)");
     s->excludes(c)->excludes(w);
     c->excludes(w);
-    app.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--format", format, "output format")->check(CLI::IsMember(formats));
   }
   CheckOptions options() const {
     CheckOptions o;
@@ -134,6 +95,25 @@ struct TargetFlags {
       o.target = TargetKind::Commit;
       o.commit = commit;
     }
+    return o;
+  }
+};
+
+struct CheckFlags : TargetFlags {
+  bool all = false;
+  std::vector<std::string> select, ignore;
+
+  void add_to(CLI::App& app) {
+    TargetFlags::add_to(app, {"text", "json", "sarif", "github", "junit"});
+    app.add_flag("--all", all, "audit every migration, not only what the target changes");
+    app.add_option("--select", select, "only these rule codes or prefixes (comma-separated)");
+    app.add_option("--ignore", ignore, "skip these rule codes or prefixes (comma-separated)");
+  }
+  CheckOptions options() const {
+    CheckOptions o = TargetFlags::options();
+    o.all = all;
+    o.select = split_codes(select);
+    o.ignore = split_codes(ignore);
     return o;
   }
 };
@@ -255,7 +235,7 @@ int run_demo_command(std::string dir) {
 }  // namespace
 
 int hook_check_main(int argc, char** argv) {
-  try {
+  return guarded([&]() -> int {
     // `hook-check [check] [options]`: with no subcommand, `check` is meant.
     static const std::set<std::string> subcommands = {"check", "install", "rules", "explain", "demo", "merge", "rebase", "plan", "show", "review", "help"};
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -336,13 +316,7 @@ int hook_check_main(int argc, char** argv) {
     if (review->parsed()) return run_review_command(review_flags, review_format);
     if (show->parsed()) return run_graph_command(show_flags, false, dot_app);
     return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "hook-check: " << e.what() << '\n';
-    return 2;
-  } catch (...) {
-    std::cerr << "hook-check: unexpected failure\n";
-    return 2;
-  }
+  });
 }
 
 }  // namespace hc

@@ -7,6 +7,7 @@
 
 #include "check/check_run.hpp"
 #include "cli/commands.hpp"
+#include "cli/guarded.hpp"
 #include "core/error.hpp"
 #include "git/repository.hpp"
 #include "layout/project_layout.hpp"
@@ -33,19 +34,6 @@ int report(const CheckResult& result) {
   for (const auto& note : result.notes) std::cerr << "hook-check: " << note << '\n';
   write_text_report(result, std::cerr, want_colour(STDERR_FILENO));
   return result.errors() > 0 ? 1 : 0;
-}
-
-template <class F>
-int guarded(F&& body) {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    std::cerr << "hook-check: " << e.what() << '\n';
-    return 2;
-  } catch (...) {
-    std::cerr << "hook-check: unexpected failure\n";
-    return 2;
-  }
 }
 
 }  // namespace

@@ -1,16 +1,11 @@
 #include "git/commit_writer.hpp"
+#include "git/git_handles.hpp"
 
 #include <vector>
 
 namespace hc {
 namespace {
 
-using TreeBuilderHandle = Handle<git_treebuilder, git_treebuilder_free>;
-using SignatureHandle = Handle<git_signature, git_signature_free>;
-using CommitHandle = Handle<git_commit, git_commit_free>;
-using TreeHandle = Handle<git_tree, git_tree_free>;
-using ReferenceHandle = Handle<git_reference, git_reference_free>;
-using ObjectHandle = Handle<git_object, git_object_free>;
 
 struct DirNode {
   std::map<std::string, std::string> files;  // name -> content
@@ -52,7 +47,7 @@ ObjectId commit_files(const Repository& repo, const std::string& branch, const s
   git_oid tree_id = write_tree(repo.raw(), root);
   git_tree* traw = nullptr;
   git_check(git_tree_lookup(&traw, repo.raw(), &tree_id), "git_tree_lookup");
-  TreeHandle tree(traw);
+  GitTreeHandle tree(traw);
 
   git_signature* sraw = nullptr;
   // A fixed time keeps demo commits reproducible.

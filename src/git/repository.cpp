@@ -1,3 +1,4 @@
+#include "git/git_handles.hpp"
 #include "git/repository.hpp"
 
 #include <filesystem>
@@ -16,15 +17,6 @@ struct LibGit2 {
 
 void ensure_libgit2() { static LibGit2 instance; }
 
-using ObjectHandle = Handle<git_object, git_object_free>;
-using CommitHandle = Handle<git_commit, git_commit_free>;
-using TreeHandle = Handle<git_tree, git_tree_free>;
-using ReferenceHandle = Handle<git_reference, git_reference_free>;
-using IndexHandle = Handle<git_index, git_index_free>;
-using BlobHandle = Handle<git_blob, git_blob_free>;
-using StatusListHandle = Handle<git_status_list, git_status_list_free>;
-using DiffHandle = Handle<git_diff, git_diff_free>;
-using ConfigHandle = Handle<git_config, git_config_free>;
 
 void git_buf_free(git_buf* b) { git_buf_dispose(b); }
 
@@ -172,7 +164,7 @@ Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) c
   git_check(rc, "git_commit_lookup");
   git_tree* traw = nullptr;
   git_check(git_commit_tree(&traw, c.get()), "git_commit_tree");
-  TreeHandle tree(traw);
+  GitTreeHandle tree(traw);
 
   Snapshot snap;
   snap.name = std::move(name);
@@ -246,7 +238,7 @@ Snapshot Repository::worktree_snapshot() const {
 }
 
 std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>& commit) const {
-  TreeHandle tree;
+  GitTreeHandle tree;
   if (commit) {
     git_commit* craw = nullptr;
     git_oid oid = to_git_oid(*commit);

@@ -334,10 +334,10 @@ DestructiveSplit split_destructive(const ProjectView& view, const Migration& m) 
     std::string column = field ? model + "." + lowercase(string_argument(op, 1, "name")) : "";
     if (created_here.count(model) || (field && created_here.count(column))) return false;
     // Django cannot drop a primary key and add another in separate migrations.
-    
+    if (field && new_primary_key.count(model)) return false;
     if (!before) before = models_before(view, m);
     auto it = before->find(model);
-    return true;
+    return it == before->end() || it->second.has_table;
   };
 
   for (const auto& [op, role] : placed) {
