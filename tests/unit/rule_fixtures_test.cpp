@@ -11,6 +11,8 @@
 //   # expect: DJM107 shop/migrations/0002_x.py:1:1   in another file (one the
 //                                  target deleted, say)
 // Several expectations in one comment are separated by `;`.
+// Only the rule named by the fixture's folder runs, and any other rule the
+// fixture expects findings of, as clang-tidy's check tests do.
 // A folder holding target/, merge-base/ and base/ trees is a branch fixture:
 // the target is checked against the base as `hook-check check` does.
 #include <gtest/gtest.h>
@@ -125,7 +127,16 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
       const SnapshotFile* before = fork->view->snapshot.find(path);
       if (!before || before->id != file.id) ctx.changed_paths.insert(path);
     }
-  auto findings = run_rules(ctx, Config{});
+  // As clang-tidy runs only the check under test: the fixture's rule, plus
+  // any other rule whose findings the fixture expects.
+  // DJM002 (unused suppression) speaks of the other rules: its fixtures run them all.
+  Config settings;
+  const std::string code = fixture.parent_path().filename().string();
+  if (code != "DJM002") settings.select.push_back(code);
+  for (const auto& e : expected)
+    if (!settings.select.empty() && std::find(settings.select.begin(), settings.select.end(), e.code) == settings.select.end())
+      settings.select.push_back(e.code);
+  auto findings = run_rules(ctx, settings);
 
   std::multiset<Expectation> unmatched(expected.begin(), expected.end());
   std::vector<std::string> unexpected;

@@ -20,6 +20,23 @@ void for_each_data_function(const CheckContext& ctx, const DataFunctionVisitor& 
   });
 }
 
+std::string data_operation_label(const Operation& op) {
+  if (op.kind != "RunSQL") return call_label(op);
+  const Argument* sql = op.argument(0, "sql");
+  if (!sql) return "RunSQL()";
+  const PyValue* first = &sql->value;
+  bool listed = first->kind == PyValue::Kind::List || first->kind == PyValue::Kind::Tuple;
+  if (listed && !first->items.empty()) first = &first->items.front();
+  // A (sql, params) pair: the statement is its first item.
+  if ((first->kind == PyValue::Kind::List || first->kind == PyValue::Kind::Tuple) && !first->items.empty())
+    first = &first->items.front();
+  std::string text = first->kind == PyValue::Kind::Str ? first->str : first->text;
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  text = start == std::string::npos ? std::string() : shortened(std::string_view(text).substr(start), 40);
+  if (listed) text = "[" + text + (sql->value.items.size() > 1 ? ", …]" : "]");
+  return "RunSQL(" + text + ")";
+}
+
 std::string shortened(std::string_view text, std::size_t max_chars) {
   std::string_view first = text.substr(0, text.find('\n'));
   while (!first.empty() && (first.back() == ' ' || first.back() == '\r')) first.remove_suffix(1);

@@ -14,6 +14,10 @@ namespace hc {
 using DataFunctionVisitor = std::function<void(const Migration&, const FunctionFacts&)>;
 void for_each_data_function(const CheckContext& ctx, const DataFunctionVisitor& visit);
 
+// `RunPython(forwards)`, or `RunSQL(UPDATE shop_order SET …)` with the SQL's
+// first line rather than its quotes.
+std::string data_operation_label(const Operation& op);
+
 // Source text for a message: its first line, at most `max_chars` characters.
 std::string shortened(std::string_view text, std::size_t max_chars = 60);
 

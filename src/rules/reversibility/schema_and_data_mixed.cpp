@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "rules/reversibility/data_functions.hpp"
 #include "rules/reversibility/operations.hpp"
 
 namespace hc {
@@ -105,7 +106,7 @@ void SchemaAndDataMixed::check(const CheckContext& ctx, Findings& out) const {
       if (std::find(schema.begin(), schema.end(), label) == schema.end()) schema.push_back(label);
     }
     const Operation& first = *work.data.front();
-    std::string data = "`" + call_label(first) + "`";
+    std::string data = "`" + data_operation_label(first) + "`";
     if (work.data.size() > 1)
       data += " (and " + std::to_string(work.data.size() - 1) + " more data operation" +
               (work.data.size() == 2 ? ")" : "s)");

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <optional>
 
+#include "rules/reversibility/data_functions.hpp"
 #include "rules/reversibility/operations.hpp"
 
 namespace hc {
@@ -75,7 +76,7 @@ void UndocumentedRawSql::check(const CheckContext& ctx, Findings& out) const {
     if (!forward || sql_docs(facts, *forward) != SqlDocs::Undocumented) return;
     if (const Argument* reverse = op.argument(1, "reverse_sql"); reverse && sql_docs(facts, *reverse) == SqlDocs::Documented)
       return;
-    out.report(kInfo, m.path, op.span, "`" + call_label(op) + "` has no comment saying why it needs raw SQL",
+    out.report(kInfo, m.path, op.span, "`" + data_operation_label(op) + "` has no comment saying why it needs raw SQL",
                "add a `#` comment above the call (or a `--` comment in the SQL) saying what the SQL does and why "
                "Django's operations cannot (protocol §9: document manual SQL changes)");
   });
