@@ -86,13 +86,44 @@ std::optional<std::string> destructive_statement(const Operation& op) {
     if (std::regex_search(code, kDefinesRoutine)) continue;
     std::smatch match;
     if (!std::regex_search(code, match, kDestructive)) continue;
-    std::string statement = code.substr(static_cast<std::size_t>(match.position(0)));
-    statement = statement.substr(0, statement.find_first_of(";\n"));
-    while (!statement.empty() && std::isspace(static_cast<unsigned char>(statement.back()))) statement.pop_back();
-    if (statement.size() > 48) statement = statement.substr(0, 48) + "…";
+    // The whole statement that drops, on one line: `ALTER TABLE t DROP COLUMN c`.
+    auto at = static_cast<std::size_t>(match.position(0));
+    std::size_t begin = code.rfind(';', at);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    std::size_t end = code.find(';', at);
+    std::string statement;
+    for (char c : code.substr(begin, end == std::string::npos ? std::string::npos : end - begin)) {
+      bool space = std::isspace(static_cast<unsigned char>(c));
+      if (space && (statement.empty() || statement.back() == ' ')) continue;
+      statement.push_back(space ? ' ' : c);
+    }
+    if (!statement.empty() && statement.back() == ' ') statement.pop_back();
+    if (statement.size() > 60) statement = statement.substr(0, 60) + "…";
     return statement;
   }
   return std::nullopt;
+}
+
+// A RunSQL of nothing but DROP statements (a sequence, an index, a view)
+// loses no rows of its own: it clears up after a drop.
+bool only_drops_objects(const Operation& op) {
+  static const std::regex kDrop(R"(\s*(drop|alter\s+table\s+\S+\s+drop)\b[\s\S]*)", std::regex::icase);
+  if (!op.from_django || op.kind != "RunSQL") return false;
+  auto sql = forward_sql(op);
+  bool any = false;
+  for (const auto& text : sql) {
+    std::string code = without_comments(text);
+    std::size_t start = 0;
+    while (start < code.size()) {
+      std::size_t end = code.find(';', start);
+      std::string statement = code.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      start = end == std::string::npos ? code.size() : end + 1;
+      if (statement.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+      if (!std::regex_match(statement, kDrop)) return false;
+      any = true;
+    }
+  }
+  return any;
 }
 
 bool is_noop(const Operation& op) {
@@ -103,11 +134,29 @@ bool is_noop(const Operation& op) {
   return code->value.kind == PyValue::Kind::Str && code->value.str.find_first_not_of(" \t\r\n;") == std::string::npos;
 }
 
+// A RunPython whose function does nothing but find rows and delete them
+// (the content types and permissions of dropped models, typically): more of
+// the drop, not other work.
+bool only_deletes_rows(const Operation& op, const MigrationFacts& facts) {
+  static const std::set<std::string, std::less<>> kFinding{
+      "get_model", "using", "filter", "exclude", "all", "only", "values_list", "select_related", "delete"};
+  if (!op.from_django || op.kind != "RunPython") return false;
+  const Argument* code = op.argument(0, "code");
+  if (!code || code->value.kind != PyValue::Kind::Name) return false;
+  const FunctionFacts* function = facts.code.function(code->value.str);
+  if (!function || function->calls.empty() || !function->loops.empty()) return false;
+  bool deletes = false;
+  for (const auto& call : function->calls) {
+    if (!kFinding.count(call.method)) return false;
+    deletes = deletes || call.method == "delete";
+  }
+  return deletes;
+}
+
 // Removals that lose no rows, and the together/order options Django clears
 // on a model it is about to drop or shrink: part of the drop, not other work.
 bool is_part_of_drop(const Operation& op, const std::set<std::string>& shrinking_models) {
-  static const std::set<std::string, std::less<>> kRemovals{"RemoveField", "DeleteModel", "RemoveIndex",
-                                                            "RemoveConstraint"};
+  static const std::set<std::string, std::less<>> kRemovals{"RemoveIndex", "RemoveConstraint"};
   static const std::set<std::string, std::less<>> kModelOptions{"AlterUniqueTogether", "AlterIndexTogether",
                                                                 "AlterOrderWithRespectTo"};
   if (!op.from_django) return false;
@@ -115,25 +164,29 @@ bool is_part_of_drop(const Operation& op, const std::set<std::string>& shrinking
   return kModelOptions.count(op.kind) && shrinking_models.count(lowercase(string_argument(op, 0, "name")));
 }
 
-// The text of keyword argument `keyword` in a call's source, at the call's
-// own nesting level; PyValue keeps only positional arguments of calls.
-std::optional<std::string> keyword_source(std::string_view call, std::string_view keyword) {
+// The keyword arguments of a call, from its source: name -> value as
+// written, at the call's own nesting level. PyValue keeps only the positional
+// arguments of calls.
+std::map<std::string, std::string> keyword_arguments(std::string_view call) {
+  std::map<std::string, std::string> out;
   std::size_t open = call.find('(');
-  if (open == std::string_view::npos) return std::nullopt;
-  int depth = 0;
-  std::size_t arg_start = open + 1;
-  auto check = [&](std::size_t end) -> std::optional<std::string> {
-    std::string_view arg = call.substr(arg_start, end - arg_start);
-    while (!arg.empty() && std::isspace(static_cast<unsigned char>(arg.front()))) arg.remove_prefix(1);
-    if (!arg.starts_with(keyword)) return std::nullopt;
-    arg.remove_prefix(keyword.size());
-    while (!arg.empty() && std::isspace(static_cast<unsigned char>(arg.front()))) arg.remove_prefix(1);
-    if (arg.size() < 2 || arg[0] != '=' || arg[1] == '=') return std::nullopt;
-    arg.remove_prefix(1);
-    while (!arg.empty() && std::isspace(static_cast<unsigned char>(arg.front()))) arg.remove_prefix(1);
-    while (!arg.empty() && std::isspace(static_cast<unsigned char>(arg.back()))) arg.remove_suffix(1);
-    return std::string(arg);
+  if (open == std::string_view::npos) return out;
+  auto trim = [](std::string_view t) {
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+    return t;
   };
+  std::size_t arg_start = open + 1;
+  auto take = [&](std::size_t end) {
+    std::string_view arg = trim(call.substr(arg_start, end - arg_start));
+    std::size_t name_end = 0;
+    while (name_end < arg.size() && (std::isalnum(static_cast<unsigned char>(arg[name_end])) || arg[name_end] == '_'))
+      ++name_end;
+    std::string_view rest = trim(arg.substr(name_end));
+    if (name_end == 0 || rest.size() < 2 || rest[0] != '=' || rest[1] == '=') return;
+    out[std::string(arg.substr(0, name_end))] = std::string(trim(rest.substr(1)));
+  };
+  int depth = 0;
   for (std::size_t i = open; i < call.size(); ++i) {
     char c = call[i];
     if (c == '\'' || c == '"') {
@@ -151,15 +204,60 @@ std::optional<std::string> keyword_source(std::string_view call, std::string_vie
     } else if (c == '(' || c == '[' || c == '{') {
       ++depth;
     } else if (c == ')' || c == ']' || c == '}') {
-      if (--depth == 0) return check(i);
+      if (--depth == 0) {
+        take(i);
+        break;
+      }
     } else if (c == ',' && depth == 1) {
-      if (auto found = check(i)) return found;
+      take(i);
       arg_start = i + 1;
     } else if (c == '#') {
       while (i < call.size() && call[i] != '\n') ++i;
     }
   }
-  return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> keyword_source(std::string_view call, std::string_view keyword) {
+  auto all = keyword_arguments(call);
+  auto it = all.find(std::string(keyword));
+  if (it == all.end()) return std::nullopt;
+  return it->second;
+}
+
+// An argument's source in a form two spellings of one value share: strings
+// decoded and requoted, whitespace and comments dropped.
+std::string normalized_value(std::string_view text) {
+  std::string decoded;
+  if (decode_string_literal(text, decoded)) return "\"" + decoded + "\"";
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (!std::isspace(static_cast<unsigned char>(text[i]))) {
+      out.push_back(text[i] == '\'' ? '"' : text[i]);
+    }
+  }
+  while (!out.empty() && out.back() == ',') out.pop_back();
+  return out;
+}
+
+// The part of a field's definition the database sees: Django's
+// Field.non_db_attrs left out, and `default`, which Django applies in Python
+// (db_default is the database's), so a change of choices alone alters nothing.
+std::string database_definition(const PyValue& field, const std::string& field_class) {
+  static const std::set<std::string, std::less<>> kNonDatabase{
+      "blank",     "choices",      "default",            "editable",   "error_messages", "help_text",
+      "limit_choices_to", "on_delete", "related_name", "related_query_name", "validators", "verbose_name"};
+  std::string out = field_class + "(";
+  for (const auto& positional : field.items) out += normalized_value(positional.text) + ",";
+  for (const auto& [name, value] : keyword_arguments(field.text)) {
+    if (kNonDatabase.count(name)) continue;
+    std::string v = normalized_value(value);
+    if (name == "to") v = lowercase(v);
+    out += name + "=" + v + ",";
+  }
+  return out + ")";
 }
 
 std::string last_component(std::string_view dotted) {
@@ -230,30 +328,13 @@ void replay(const std::vector<Operation>& ops, AppModels& models, const Operatio
       replay(op.nested, models, &op);
     } else if (kind == "CreateModel") {
       std::string name = lowercase(string_argument(op, 0, "name"));
-      if (name.empty()) continue;
-      ModelState state;
-      state.complete = op.arguments_complete;
-      const Argument* fields = op.argument(1, "fields");
-      if (!fields || (fields->value.kind != PyValue::Kind::List && fields->value.kind != PyValue::Kind::Tuple)) {
-        state.complete = false;
-      } else {
-        for (const auto& item : fields->value.items) {
-          if (item.items.size() == 2 && item.items[0].kind == PyValue::Kind::Str &&
-              (item.kind == PyValue::Kind::Tuple || item.kind == PyValue::Kind::List))
-            state.fields[lowercase(item.items[0].str)] = field_shape(item.items[1]);
-          else
-            state.complete = false;
-        }
-      }
-      if (const Argument* options = op.argument(2, "options"))
-        state.has_table = !is_false(dict_value(options->value, "managed")) && !is_true(dict_value(options->value, "proxy"));
-      models[name] = std::move(state);
+      if (!name.empty()) models[name] = created_model(op);
     } else if (kind == "AlterModelOptions") {
       // AlterModelOptions replaces `managed`: absent means managed again.
       auto it = models.find(lowercase(string_argument(op, 0, "name")));
       const Argument* options = op.argument(1, "options");
       if (it != models.end() && options && options->value.kind == PyValue::Kind::Dict)
-        it->second.has_table = !is_false(dict_value(options->value, "managed"));
+        it->second.managed = !is_false(dict_value(options->value, "managed"));
     } else if (kind == "DeleteModel") {
       models.erase(lowercase(string_argument(op, 0, "name")));
     } else if (kind == "RenameModel") {
@@ -337,24 +418,41 @@ DestructiveSplit split_destructive(const ProjectView& view, const Migration& m) 
     if (field && new_primary_key.count(model)) return false;
     if (!before) before = models_before(view, m);
     auto it = before->find(model);
-    return it == before->end() || it->second.has_table;
+    return it == before->end() || it->second.has_table();
   };
 
   for (const auto& [op, role] : placed) {
-    if (role == OperationRole::Unknown) continue;
-    if (role == OperationRole::Database && op->from_django) {
-      if (op->kind == "CreateModel") created_here.insert(lowercase(string_argument(*op, 0, "name")));
-      if (op->kind == "AddField")
-        created_here.insert(lowercase(string_argument(*op, 0, "model_name")) + "." +
-                            lowercase(string_argument(*op, 1, "name")));
-    }
-    if (role == OperationRole::Database && data_loss(*op)) {
-      if (loses_existing_data(*op)) split.drops.push_back(op);
-      continue;
-    }
-    // RunPython and RunSQL in state_operations never run.
-    if (role == OperationRole::StateOnly && (op->kind == "RunPython" || op->kind == "RunSQL")) continue;
-    if (is_part_of_drop(*op, shrinking_models) || is_noop(*op)) continue;
+    if (role != OperationRole::Database) continue;
+    if (op->from_django && op->kind == "CreateModel") created_here.insert(lowercase(string_argument(*op, 0, "name")));
+    if (op->from_django && op->kind == "AddField")
+      created_here.insert(lowercase(string_argument(*op, 0, "model_name")) + "." +
+                          lowercase(string_argument(*op, 1, "name")));
+    if (data_loss(*op) && loses_existing_data(*op)) split.drops.push_back(op);
+  }
+  if (split.drops.empty()) return split;
+
+  // Whether an operation leaves the tables as they are: model options and
+  // managers live in Python, and an AlterField may change only what Django
+  // keeps out of the database (choices, help_text, ...).
+  auto leaves_tables_alone = [&](const Operation& op) {
+    if (!op.from_django) return false;
+    if (op.kind == "AlterModelOptions" || op.kind == "AlterModelManagers") return true;
+    if (op.kind != "AlterField") return false;
+    const Argument* definition = op.argument(2, "field");
+    if (!definition) return false;
+    FieldShape now = field_shape(definition->value);
+    if (!before) before = models_before(view, m);
+    auto model = before->find(lowercase(string_argument(op, 0, "model_name")));
+    if (!now.known() || model == before->end()) return false;
+    auto field = model->second.fields.find(lowercase(string_argument(op, 1, "name")));
+    return field != model->second.fields.end() && field->second.known() && field->second.database == now.database;
+  };
+  // Other work is what else reaches the database: state_operations change no
+  // table, so no deployment has to wait for them.
+  for (const auto& [op, role] : placed) {
+    if (role != OperationRole::Database || data_loss(*op)) continue;
+    if (is_part_of_drop(*op, shrinking_models) || is_noop(*op) || leaves_tables_alone(*op)) continue;
+    if (only_deletes_rows(*op, facts) || only_drops_objects(*op)) continue;
     split.work.push_back(op);
   }
   return split;
@@ -413,7 +511,31 @@ FieldShape field_shape(const PyValue& field) {
   }
   shape.target = lowercase(last_component(target));
   shape.nullable = field_flag(field, "null");
+  shape.database = database_definition(field, shape.field_class);
   return shape;
+}
+
+ModelState created_model(const Operation& create_model) {
+  ModelState state;
+  state.complete = create_model.arguments_complete;
+  const Argument* fields = create_model.argument(1, "fields");
+  if (!fields || (fields->value.kind != PyValue::Kind::List && fields->value.kind != PyValue::Kind::Tuple)) {
+    state.complete = false;
+  } else {
+    for (const auto& item : fields->value.items) {
+      bool pair = (item.kind == PyValue::Kind::Tuple || item.kind == PyValue::Kind::List) && item.items.size() == 2 &&
+                  item.items[0].kind == PyValue::Kind::Str;
+      if (pair)
+        state.fields[lowercase(item.items[0].str)] = field_shape(item.items[1]);
+      else
+        state.complete = false;
+    }
+  }
+  if (const Argument* options = create_model.argument(2, "options")) {
+    state.managed = !is_false(dict_value(options->value, "managed"));
+    state.proxy = is_true(dict_value(options->value, "proxy"));
+  }
+  return state;
 }
 
 AppModels models_before(const ProjectView& view, const Migration& m) {

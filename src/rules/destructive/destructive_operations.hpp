@@ -31,14 +31,17 @@ std::vector<PlacedOperation> placed_operations(const MigrationFacts& facts);
 // statement, shortened, is the returned text). nullopt for anything else.
 std::optional<std::string> data_loss(const Operation& op);
 
-// A migration's operations, split for DJM301: those that lose data and those
-// that do other work. In neither: removals that lose nothing (indexes,
-// constraints, the state side of a drop, unique_together of a model being
-// dropped, a model without a table, what the migration itself created, the
-// old primary key of a model given a new one), and everything in a squash.
+// A migration's operations, split for DJM301: those that lose data and,
+// when there are any, those that do other work in the database. In neither:
+// what goes with a drop (indexes, constraints, unique_together of a model
+// being dropped, a RunPython that only deletes rows, a RunSQL that only drops
+// a sequence or a view), drops that lose nothing (a model without a table,
+// what the migration itself created, the old primary key of a model given a
+// new one), changes Django keeps out of the database (model options, an
+// AlterField of choices alone), state_operations, and everything in a squash.
 struct DestructiveSplit {
   std::vector<const Operation*> drops;
-  std::vector<const Operation*> work;
+  std::vector<const Operation*> work;  // empty when there is no drop
 };
 DestructiveSplit split_destructive(const ProjectView& view, const Migration& m);
 
@@ -60,17 +63,26 @@ struct FieldShape {
   std::string field_class;  // "DecimalField"; "" when the field is not a plain call
   std::string target;       // "customer" for ForeignKey(to="shop.Customer")
   bool nullable = false;    // null=True
+  std::string database;     // what the database sees of the definition, for AlterField
   bool known() const { return !field_class.empty(); }
-  bool operator==(const FieldShape&) const = default;
+  // The same field for rename detection: options may differ.
+  bool operator==(const FieldShape& o) const {
+    return field_class == o.field_class && target == o.target && nullable == o.nullable;
+  }
 };
 FieldShape field_shape(const PyValue& field);
 
 struct ModelState {
   std::map<std::string, FieldShape> fields;  // by lowercased field name
   bool complete = true;                       // false when some field could not be read
-  bool has_table = true;                      // false for managed=False and proxy models
+  bool managed = true;                        // Meta.managed
+  bool proxy = false;                         // Meta.proxy
+  bool has_table() const { return managed && !proxy; }
 };
 using AppModels = std::map<std::string, ModelState>;  // by lowercased model name
+
+// The model a CreateModel describes: its fields and whether it has a table.
+ModelState created_model(const Operation& create_model);
 
 // The models of `m`'s app as the migrations it depends on (in its app) leave
 // them. A model whose history cannot be followed is missing or incomplete.

@@ -17,9 +17,8 @@ struct FieldChange {
 
 struct NewModel {
   const Operation* op = nullptr;
-  std::string name;
-  std::map<std::string, FieldShape> fields;
-  bool complete = true;
+  std::string name;  // as written
+  ModelState state;
 };
 
 // The top-level Django operations of one migration, by what they add and drop.
@@ -50,22 +49,8 @@ Changes collect_changes(const MigrationFacts& facts) {
     } else if (op.kind == "DeleteModel") {
       c.deleted_models.push_back(&op);
     } else if (op.kind == "CreateModel") {
-      NewModel model{&op, string_argument(op, 0, "name"), {}, op.arguments_complete};
-      const Argument* fields = op.argument(1, "fields");
-      if (model.name.empty()) continue;
-      if (!fields || (fields->value.kind != PyValue::Kind::List && fields->value.kind != PyValue::Kind::Tuple)) {
-        model.complete = false;
-      } else {
-        for (const auto& item : fields->value.items) {
-          bool pair = (item.kind == PyValue::Kind::Tuple || item.kind == PyValue::Kind::List) && item.items.size() == 2 &&
-                      item.items[0].kind == PyValue::Kind::Str;
-          if (pair)
-            model.fields[lowercase(item.items[0].str)] = field_shape(item.items[1]);
-          else
-            model.complete = false;
-        }
-      }
-      c.created_models.push_back(std::move(model));
+      std::string name = string_argument(op, 0, "name");
+      if (!name.empty()) c.created_models.push_back({&op, name, created_model(op)});
     }
   }
   return c;
@@ -177,7 +162,7 @@ void report_model_renames(const Migration& m, const Changes& c, const AppModels&
   for (const auto& model : c.created_models) {
     std::string key = lowercase(model.name);
     if (deleted_names.count(key) || before.count(key)) continue;
-    Signature s{model.name, model.op, model.fields, model.complete};
+    Signature s{model.name, model.op, model.state.fields, model.state.complete};
     // makemigrations adds a new model's relations in AddField operations after it.
     for (const auto& f : c.added_fields)
       if (f.model == key) s.fields[lowercase(f.name)] = f.shape;
@@ -204,7 +189,8 @@ void report_model_renames(const Migration& m, const Changes& c, const AppModels&
 
 void ProbableRename::check(const CheckContext& ctx, Findings& out) const {
   for (const auto& [path, m] : ctx.target.migrations) {
-    if (!ctx.in_scope(path) || !m.facts || !m.facts->usable()) continue;
+    // A squash runs on fresh databases only: there is no data to lose.
+    if (!ctx.in_scope(path) || !m.facts || !m.facts->usable() || !m.facts->replaces.empty()) continue;
     Changes changes = collect_changes(*m.facts);
     bool field_candidates = !changes.removed_fields.empty() && !changes.added_fields.empty();
     bool model_candidates = !changes.deleted_models.empty() && !changes.created_models.empty();

@@ -14,6 +14,13 @@ namespace hc {
 using DataFunctionVisitor = std::function<void(const Migration&, const FunctionFacts&)>;
 void for_each_data_function(const CheckContext& ctx, const DataFunctionVisitor& visit);
 
+// What a RunPython or RunSQL operation works on. Rows: it reads or writes
+// them, as a data migration does, or its code lives elsewhere. Schema: only
+// DDL (`schema_editor.execute("ALTER ...")`, `RunSQL("CREATE INDEX ...")`).
+// Unknown: a function that shows neither.
+enum class DataWork { Rows, Schema, Unknown };
+DataWork data_work(const Operation& op, const ModuleCode& code);
+
 // `RunPython(forwards)`, or `RunSQL(UPDATE shop_order SET …)` with the SQL's
 // first line rather than its quotes.
 std::string data_operation_label(const Operation& op);

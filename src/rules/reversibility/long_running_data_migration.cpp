@@ -45,6 +45,22 @@ const AssignmentFact* only_assignment(const FunctionFacts& function, const std::
   return found;
 }
 
+// The model a queryset reads, when its text names it: `Order` in
+// `Order.objects.all()`, `User` in `apps.get_model("auth", "User").objects.all()`.
+std::string model_of(const std::string& chain, const std::string& text) {
+  static const std::regex kGetModel(R"re(get_model\(\s*["'](?:[\w]+\.)?(\w+)["']\s*(?:,\s*["'](\w+)["'])?)re");
+  std::smatch match;
+  if (std::regex_search(text, match, kGetModel)) return match[2].matched ? match[2].str() : match[1].str();
+  return chain.substr(0, chain.find('.'));
+}
+
+// Settings, configuration and template tables hold a handful of rows: walking
+// them one by one costs nothing worth a warning.
+bool names_a_small_table(const std::string& model) {
+  static const std::regex kSmallTable(R"((Settings?|Config|Configuration|Preferences|Site|Template)$)");
+  return std::regex_search(model, kSmallTable);
+}
+
 // `order.save()` or `order.delete()` on the loop's row.
 const CallFact* row_write(const ForLoopFact& loop) {
   for (const auto& call : loop.body_calls) {
@@ -82,7 +98,7 @@ void LongRunningDataMigration::check(const CheckContext& ctx, Findings& out) con
         queryset = assigned->value_chain;
         queryset_text = assigned->value_text;
       }
-      if (!walks_whole_table(queryset)) continue;
+      if (!walks_whole_table(queryset) || names_a_small_table(model_of(queryset, queryset_text))) continue;
       const CallFact* write = row_write(loop);
       if (!write) continue;
 

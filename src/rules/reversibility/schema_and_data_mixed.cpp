@@ -29,8 +29,8 @@ bool changes_no_table(const Operation& op) {
 }
 
 struct MigrationWork {
-  std::vector<const Operation*> data;    // RunPython/RunSQL that run against the database
-  std::vector<const Operation*> schema;  // other Django operations that change tables
+  std::vector<const Operation*> data;    // RunPython/RunSQL that work on rows
+  std::vector<const Operation*> schema;  // other operations that change tables, DDL-only RunSQL included
 };
 
 // Whether `nested` is among a SeparateDatabaseAndState's database_operations,
@@ -45,15 +45,22 @@ bool runs_on_database(const Operation& separate, const Operation& nested) {
 
 // Sorts one operation into data or schema work. SeparateDatabaseAndState is
 // opened and its state_operations left out: they change no table.
-void sort_work(const Operation& op, MigrationWork& work) {
-  if (!op.from_django) return;
+void sort_work(const Operation& op, const ModuleCode& code, MigrationWork& work) {
+  if (!op.from_django || changes_no_table(op)) return;
   if (op.kind == "SeparateDatabaseAndState") {
     for (const auto& nested : op.nested)
-      if (runs_on_database(op, nested)) sort_work(nested, work);
-  } else if (is_data_operation(op)) {
-    if (!does_nothing(op)) work.data.push_back(&op);
-  } else if (!changes_no_table(op)) {
+      if (runs_on_database(op, nested)) sort_work(nested, code, work);
+    return;
+  }
+  if (!is_data_operation(op)) {
     work.schema.push_back(&op);
+    return;
+  }
+  if (does_nothing(op)) return;
+  switch (data_work(op, code)) {
+    case DataWork::Rows: work.data.push_back(&op); break;
+    case DataWork::Schema: work.schema.push_back(&op); break;
+    case DataWork::Unknown: break;
   }
 }
 
@@ -62,8 +69,9 @@ std::string string_argument(const Operation& op, std::size_t position, std::stri
   return a && a->value.kind == PyValue::Kind::Str ? a->value.str : std::string();
 }
 
-// `AddField(order.total)`, `CreateModel(Invoice)`, `AddIndex(order)`.
+// `AddField(order.total)`, `CreateModel(Invoice)`, `AddIndex(order)`, `RunSQL(CREATE INDEX …)`.
 std::string schema_label(const Operation& op) {
+  if (is_data_operation(op)) return data_operation_label(op);
   std::string subject;
   if (op.kind == "AddField" || op.kind == "AlterField" || op.kind == "RemoveField")
     subject = string_argument(op, 0, "model_name") + "." + string_argument(op, 1, "name");
@@ -97,7 +105,7 @@ void SchemaAndDataMixed::check(const CheckContext& ctx, Findings& out) const {
     // A squash replays history that was already split (or not) long ago.
     if (!m.facts->replaces.empty()) continue;
     MigrationWork work;
-    for (const auto& op : m.facts->operations) sort_work(op, work);
+    for (const auto& op : m.facts->operations) sort_work(op, m.facts->code, work);
     if (work.data.empty() || work.schema.empty()) continue;
 
     std::vector<std::string> schema;

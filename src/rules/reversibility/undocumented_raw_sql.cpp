@@ -33,6 +33,20 @@ bool commented(const MigrationFacts& facts, const Span& span) {
   return false;
 }
 
+// A note on the whole migration with at least one line meant for people.
+bool has_migration_note(const MigrationFacts& facts) {
+  for (const auto& note : facts.code.migration_notes) {
+    std::size_t start = 0;
+    while (start < note.size()) {
+      std::size_t end = note.find('\n', start);
+      if (end == std::string::npos) end = note.size();
+      if (!is_directive(std::string_view(note).substr(start, end - start))) return true;
+      start = end + 1;
+    }
+  }
+  return false;
+}
+
 bool has_sql_comment(std::string_view sql) {
   return sql.find("--") != std::string_view::npos || sql.find("/*") != std::string_view::npos;
 }
@@ -69,8 +83,9 @@ void UndocumentedRawSql::check(const CheckContext& ctx, Findings& out) const {
   for_each_scoped_operation(ctx, [&](const Migration& m, const Operation& op) {
     if (op.kind != "RunSQL" || !op.from_django) return;
     const MigrationFacts& facts = *m.facts;
-    // A docstring on the module or the Migration class is the migration's explanation.
-    if (!facts.code.module_docstring.empty() || !facts.code.migration_docstring.empty()) return;
+    // A docstring or a free-standing comment on the module or the Migration class explains the whole migration.
+    if (!facts.code.module_docstring.empty() || !facts.code.migration_docstring.empty() || has_migration_note(facts))
+      return;
     if (commented(facts, op.span)) return;
     const Argument* forward = op.argument(0, "sql");
     if (!forward || sql_docs(facts, *forward) != SqlDocs::Undocumented) return;
