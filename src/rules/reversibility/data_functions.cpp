@@ -1,5 +1,6 @@
 #include "rules/reversibility/data_functions.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <regex>
@@ -11,46 +12,87 @@ namespace hc {
 
 namespace {
 
-// SQL with comments and dollar-quoted bodies ($$ ... $$) blanked: a function
-// body's UPDATE runs when the function is called, not when it is created.
-std::string sql_outline(std::string_view sql) {
-  static const std::regex kNoise(R"(--[^\n]*|/\*[\s\S]*?\*/|(\$\w*\$)[\s\S]*?\1|'(?:[^']|'')*')");
-  return std::regex_replace(std::string(sql), kNoise, " ");
+bool starts_with_word(std::string_view text, std::size_t at, std::string_view word) {
+  if (at + word.size() > text.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[at + i])) != word[i]) return false;
+  return at + word.size() == text.size() || !(std::isalnum(static_cast<unsigned char>(text[at + word.size()])) ||
+                                              text[at + word.size()] == '_');
 }
 
-// Whether every statement of `sql` is DDL or session set-up; anything else
+// SQL reduced to what runs now: comments, quoted strings and dollar-quoted
+// bodies ($$ ... $$) become blanks, since a function's UPDATE runs when it is
+// called, not when it is created. The bodies of `DO` blocks, which do run
+// now, are returned apart. Scanned by hand: std::regex recurses per character.
+struct SqlOutline {
+  std::string code;
+  std::vector<std::string> do_bodies;
+};
+
+SqlOutline outline_sql(std::string_view sql) {
+  SqlOutline out;
+  std::size_t i = 0;
+  auto skip_to = [&](std::size_t end) {
+    out.code += ' ';
+    i = end;
+  };
+  while (i < sql.size()) {
+    if (sql.substr(i, 2) == "--") {
+      std::size_t end = sql.find('\n', i);
+      skip_to(end == std::string_view::npos ? sql.size() : end);
+    } else if (sql.substr(i, 2) == "/*") {
+      std::size_t end = sql.find("*/", i + 2);
+      skip_to(end == std::string_view::npos ? sql.size() : end + 2);
+    } else if (sql[i] == '\'') {
+      std::size_t end = i + 1;
+      while (end < sql.size() && !(sql[end] == '\'' && (end + 1 >= sql.size() || sql[end + 1] != '\''))) end += sql[end] == '\'' ? 2 : 1;
+      skip_to(std::min(end + 1, sql.size()));
+    } else if (sql[i] == '$') {
+      std::size_t tag_end = i + 1;
+      while (tag_end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[tag_end])) || sql[tag_end] == '_')) ++tag_end;
+      if (tag_end >= sql.size() || sql[tag_end] != '$') {
+        out.code += sql[i++];  // a parameter such as $1
+        continue;
+      }
+      std::string_view tag = sql.substr(i, tag_end + 1 - i);
+      std::size_t close = sql.find(tag, tag_end + 1);
+      std::string_view body = sql.substr(tag_end + 1, (close == std::string_view::npos ? sql.size() : close) - tag_end - 1);
+      std::size_t word = out.code.find_last_not_of(" \t\r\n");
+      std::size_t word_start = word == std::string::npos ? 0 : out.code.find_last_of(" \t\r\n;", word);
+      word_start = word_start == std::string::npos ? 0 : word_start + 1;
+      if (word != std::string::npos && starts_with_word(out.code, word_start, "do")) out.do_bodies.emplace_back(body);
+      skip_to(close == std::string_view::npos ? sql.size() : close + tag.size());
+    } else {
+      out.code += sql[i++];
+    }
+  }
+  return out;
+}
+
+// Whether every statement of `sql` is DDL or session set-up. Anything else
 // (INSERT, UPDATE, DELETE, WITH, unknown words) works on rows; a bare SELECT
-// (`SELECT setval(...)`) reads at most. A `DO` block
-// is judged by the statements in its body.
+// (`SELECT setval(...)`) reads at most. A `DO` block is judged by its body.
 bool only_schema_statements(std::string_view sql) {
-  static const std::regex kSchemaStatement(
-      R"(^\s*(create|alter|drop|comment|grant|revoke|reindex|analyze|vacuum|cluster|set|reset|lock|begin|commit|pragma|refresh|do|select)\b)",
-      std::regex::icase);
-  static const std::regex kDoBlock(R"(\bdo\s+(\$\w*\$)([\s\S]*?)\1)", std::regex::icase);
+  static constexpr std::string_view kSchemaWords[] = {
+      "create", "alter",  "drop",  "comment", "grant",   "revoke", "reindex", "analyze", "vacuum", "cluster",
+      "set",    "reset",  "lock",  "begin",   "commit",  "pragma", "refresh", "do",      "select"};
   static const std::regex kRowStatement(
       R"(\b(insert\s+into|update\s+[\w."]+\s+set|delete\s+from|truncate|merge\s+into|copy\s+[\w."]+\s+from)\b)",
       std::regex::icase);
-  std::string text(sql);
-  for (std::sregex_iterator it(text.begin(), text.end(), kDoBlock), end; it != end; ++it)
-    if (std::regex_search((*it)[2].str(), kRowStatement)) return false;
-  std::string outline = sql_outline(text);
+  SqlOutline outline = outline_sql(sql);
+  for (const auto& body : outline.do_bodies)
+    if (std::regex_search(body, kRowStatement)) return false;
+  std::string_view code = outline.code;
   std::size_t start = 0;
-  while (start < outline.size()) {
-    std::size_t end = outline.find(';', start);
-    if (end == std::string::npos) end = outline.size();
-    std::string statement = outline.substr(start, end - start);
-    if (statement.find_first_not_of(" \t\r\n") != std::string::npos && !std::regex_search(statement, kSchemaStatement))
+  while (start < code.size()) {
+    std::size_t end = std::min(code.find(';', start), code.size());
+    std::size_t first = code.find_first_not_of(" \t\r\n(", start);
+    if (first < end && std::none_of(std::begin(kSchemaWords), std::end(kSchemaWords),
+                                     [&](std::string_view w) { return starts_with_word(code, first, w); }))
       return false;
     start = end + 1;
   }
   return true;
-}
-
-// A string literal of any kind, f-strings included: `"..."`, `rb'...'`, `f"""..."""`.
-bool starts_with_string_literal(std::string_view text) {
-  std::size_t prefix = 0;
-  while (prefix < text.size() && prefix < 3 && std::isalpha(static_cast<unsigned char>(text[prefix]))) ++prefix;
-  return prefix < text.size() && (text[prefix] == '"' || text[prefix] == '\'');
 }
 
 // The body of the string literal `text` starts with, escapes left as written:
@@ -140,6 +182,12 @@ DataWork function_work(const FunctionFacts& function, const ModuleCode& code, in
 
 }  // namespace
 
+bool starts_with_string_literal(std::string_view text) {
+  std::size_t prefix = 0;
+  while (prefix < text.size() && prefix < 3 && std::isalpha(static_cast<unsigned char>(text[prefix]))) ++prefix;
+  return prefix < text.size() && (text[prefix] == '"' || text[prefix] == '\'');
+}
+
 DataWork data_work(const Operation& op, const ModuleCode& code) {
   if (op.kind == "RunSQL") {
     auto sql = forward_sql(op, code);
@@ -181,7 +229,7 @@ std::string data_operation_label(const Operation& op) {
   // A (sql, params) pair: the statement is its first item.
   if ((first->kind == PyValue::Kind::List || first->kind == PyValue::Kind::Tuple) && !first->items.empty())
     first = &first->items.front();
-  std::string text = first->kind == PyValue::Kind::Str ? first->str : first->text;
+  std::string text = first->kind == PyValue::Kind::Str ? first->str : leading_literal_sql(first->text).value_or(first->text);
   std::size_t start = text.find_first_not_of(" \t\r\n");
   text = start == std::string::npos ? std::string() : shortened(std::string_view(text).substr(start), 40);
   if (listed) text = "[" + text + (sql->value.items.size() > 1 ? ", …]" : "]");
@@ -189,9 +237,10 @@ std::string data_operation_label(const Operation& op) {
 }
 
 std::string shortened(std::string_view text, std::size_t max_chars) {
-  std::string_view first = text.substr(0, text.find('\n'));
+  std::size_t line_end = std::min(text.find('\n'), text.size());
+  std::string_view first = text.substr(0, line_end);
   while (!first.empty() && (first.back() == ' ' || first.back() == '\r')) first.remove_suffix(1);
-  bool cut = first.size() < text.size();
+  bool cut = text.find_first_not_of(" \t\r\n", line_end) != std::string_view::npos;
   // Count characters, not bytes, and never split a UTF-8 sequence.
   std::size_t chars = 0, end = 0;
   for (; end < first.size(); ++end) {

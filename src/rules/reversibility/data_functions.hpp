@@ -25,6 +25,10 @@ DataWork data_work(const Operation& op, const ModuleCode& code);
 // first line rather than its quotes.
 std::string data_operation_label(const Operation& op);
 
+// Whether Python source starts with a string literal of any kind, f-strings
+// included: `"..."`, `rb'...'`, `f"""..."""`.
+bool starts_with_string_literal(std::string_view text);
+
 // Source text for a message: its first line, at most `max_chars` characters.
 std::string shortened(std::string_view text, std::size_t max_chars = 60);
 

@@ -61,13 +61,16 @@ bool names_a_small_table(const std::string& model) {
   return std::regex_search(model, kSmallTable);
 }
 
-// `order.save()` or `order.delete()` on the loop's row.
+// `order.save()` on the loop's row, else `order.delete()`: the write the message names.
 const CallFact* row_write(const ForLoopFact& loop) {
+  const CallFact* found = nullptr;
   for (const auto& call : loop.body_calls) {
     if (call.method != "save" && call.method != "delete") continue;
-    if (call.receiver == loop.target || call.receiver.starts_with(loop.target + ".")) return &call;
+    if (call.receiver != loop.target && !call.receiver.starts_with(loop.target + ".")) continue;
+    if (call.method == "save") return &call;
+    if (!found) found = &call;
   }
-  return nullptr;
+  return found;
 }
 
 // The iterable as the message shows it: as written when short, else its chain.

@@ -51,29 +51,31 @@ bool has_sql_comment(std::string_view sql) {
   return sql.find("--") != std::string_view::npos || sql.find("/*") != std::string_view::npos;
 }
 
-// A string literal of any kind, f-strings included: `"..."`, `rb'...'`, `f"""..."""`.
-bool is_string_literal(std::string_view text) {
-  std::size_t prefix = 0;
-  while (prefix < text.size() && prefix < 3 && std::isalpha(static_cast<unsigned char>(text[prefix]))) ++prefix;
-  return prefix < text.size() && (text[prefix] == '"' || text[prefix] == '\'');
-}
-
 enum class SqlDocs { Documented, Undocumented, OutOfSight };
 
-// What the SQL argument says about itself: written in the call (a literal, a
-// list of them), in a string constant of the module (whose own comments
-// count), or somewhere hook-check cannot read (a .sql file, a helper's result).
-SqlDocs sql_docs(const MigrationFacts& facts, const Argument& sql) {
-  const PyValue& v = sql.value;
+// What a piece of SQL says about itself: written in the call (a literal, a
+// list of them, (sql, params) pairs), in a string constant of the module
+// (whose own comments count), or somewhere hook-check cannot read (a .sql
+// file, a helper's result). A list is documented when one of its items is.
+SqlDocs sql_docs(const MigrationFacts& facts, const PyValue& v) {
   if (v.kind == PyValue::Kind::Name) {
     const StringConstant* constant = facts.code.string_constant(v.str);
     if (!constant) return SqlDocs::OutOfSight;
     return has_sql_comment(constant->text) || commented(facts, constant->span) ? SqlDocs::Documented
                                                                                 : SqlDocs::Undocumented;
   }
-  bool written_here = v.kind == PyValue::Kind::Str || v.kind == PyValue::Kind::List ||
-                      v.kind == PyValue::Kind::Tuple || is_string_literal(v.text);
-  if (!written_here) return SqlDocs::OutOfSight;
+  if (v.kind == PyValue::Kind::List || v.kind == PyValue::Kind::Tuple) {
+    bool pair = v.kind == PyValue::Kind::Tuple && v.items.size() == 2 && v.items[1].kind != PyValue::Kind::Str;
+    if (pair) return sql_docs(facts, v.items[0]);
+    SqlDocs all = SqlDocs::Undocumented;
+    for (const auto& item : v.items) {
+      SqlDocs docs = sql_docs(facts, item);
+      if (docs == SqlDocs::Documented) return docs;
+      if (docs == SqlDocs::OutOfSight) all = docs;
+    }
+    return all;
+  }
+  if (v.kind != PyValue::Kind::Str && !starts_with_string_literal(v.text)) return SqlDocs::OutOfSight;
   return has_sql_comment(v.text) ? SqlDocs::Documented : SqlDocs::Undocumented;
 }
 
@@ -88,9 +90,9 @@ void UndocumentedRawSql::check(const CheckContext& ctx, Findings& out) const {
       return;
     if (commented(facts, op.span)) return;
     const Argument* forward = op.argument(0, "sql");
-    if (!forward || sql_docs(facts, *forward) != SqlDocs::Undocumented) return;
-    if (const Argument* reverse = op.argument(1, "reverse_sql"); reverse && sql_docs(facts, *reverse) == SqlDocs::Documented)
-      return;
+    if (!forward || sql_docs(facts, forward->value) != SqlDocs::Undocumented) return;
+    const Argument* reverse = op.argument(1, "reverse_sql");
+    if (reverse && sql_docs(facts, reverse->value) == SqlDocs::Documented) return;
     out.report(kInfo, m.path, op.span, "`" + data_operation_label(op) + "` has no comment saying why it needs raw SQL",
                "add a `#` comment above the call (or a `--` comment in the SQL) saying what the SQL does and why "
                "Django's operations cannot (protocol §9: document manual SQL changes)");
