@@ -10,14 +10,7 @@ std::optional<std::string> parse_app_config_label(const PythonParser& parser, st
   SourceText source = SourceText::decode(std::move(bytes), problem);
   if (problem) return std::nullopt;
   SyntaxTree tree = parser.parse(std::move(source));
-  for (TSNode stmt : named_children(tree.root())) {
-    TSNode def = stmt;
-    if (is(stmt, "decorated_definition")) {
-      auto d = field(stmt, "definition");
-      if (!d) continue;
-      def = *d;
-    }
-    if (!is(def, "class_definition")) continue;
+  for (TSNode def : top_level_classes(tree.root())) {
     auto body = field(def, "body");
     if (!body) continue;
     for (TSNode s : named_children(*body)) {

@@ -16,14 +16,7 @@ class MigrationExtractor {
 
   void run() {
     std::optional<TSNode> cls;
-    for (TSNode stmt : named_children(tree_.root())) {
-      TSNode def = stmt;
-      if (is(stmt, "decorated_definition")) {
-        auto d = field(stmt, "definition");
-        if (!d) continue;
-        def = *d;
-      }
-      if (!is(def, "class_definition")) continue;
+    for (TSNode def : top_level_classes(tree_.root())) {
       auto name = field(def, "name");
       if (name && src_.slice(*name) == "Migration") cls = def;
     }

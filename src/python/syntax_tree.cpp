@@ -42,6 +42,20 @@ std::vector<TSNode> named_children(TSNode n) {
   return out;
 }
 
+std::vector<TSNode> top_level_classes(TSNode module) {
+  std::vector<TSNode> out;
+  for (TSNode stmt : named_children(module)) {
+    TSNode def = stmt;
+    if (is(stmt, "decorated_definition")) {
+      auto d = field(stmt, "definition");
+      if (!d) continue;
+      def = *d;
+    }
+    if (is(def, "class_definition")) out.push_back(def);
+  }
+  return out;
+}
+
 std::optional<TSNode> first_syntax_error(TSNode root) {
   if (!ts_node_has_error(root)) return std::nullopt;
   if (ts_node_is_missing(root) || is(root, "ERROR")) return root;

@@ -39,6 +39,8 @@ std::string_view node_type(TSNode n);
 bool is(TSNode n, std::string_view type);
 std::optional<TSNode> field(TSNode n, const char* name);
 std::vector<TSNode> named_children(TSNode n);
+// The module's top-level class definitions, decorated ones included.
+std::vector<TSNode> top_level_classes(TSNode module);
 // The first ERROR or MISSING node in source order, if the tree has one.
 std::optional<TSNode> first_syntax_error(TSNode root);
 
