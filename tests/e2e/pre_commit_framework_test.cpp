@@ -68,6 +68,25 @@ TEST_F(PreCommitFramework, FailsWithTheFindings) {
   EXPECT_NE(r.out.find("[DJM201]"), std::string::npos);
 }
 
+TEST_F(PreCommitFramework, PushStageChecksThePushedCommit) {
+  project->write("shop/migrations/0002_backfill.py",
+                 "from django.db import migrations\n\n\ndef f(apps, schema_editor):\n    pass\n\n\n"
+                 "class Migration(migrations.Migration):\n    dependencies = [(\"shop\", \"0001_initial\")]\n"
+                 "    operations = [migrations.RunPython(f)]\n");
+  project->commit_all("backfill");
+  ProcessResult r = run_process({"pre-commit", "try-repo", source, "hook-check-push", "--hook-stage", "push",
+                                 "--from-ref", "develop", "--to-ref", "HEAD", "--verbose"},
+                                project->dir(), "", env);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("[DJM201]"), std::string::npos) << r.out;
+  project->write("shop/migrations/0002_backfill.py", migration_source({{"shop", "0001_initial"}}));
+  project->commit_all("clean");
+  r = run_process({"pre-commit", "try-repo", source, "hook-check-push", "--hook-stage", "push", "--from-ref", "develop",
+                   "--to-ref", "HEAD"},
+                  project->dir(), "", env);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+}
+
 TEST_F(PreCommitFramework, WithoutTheToolSaysWhatToInstall) {
   project->write("shop/migrations/0002_order_total.py", migration_source({{"shop", "0001_initial"}}));
   project->git({"add", "-A"});
