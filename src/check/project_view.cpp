@@ -1,5 +1,10 @@
 #include "check/project_view.hpp"
 
+#include <atomic>
+#include <exception>
+#include <set>
+#include <thread>
+
 #include "python/app_config.hpp"
 #include "python/syntax_tree.hpp"
 
@@ -12,6 +17,39 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
   migrations_.emplace(file.id, facts);
   if (on_parse) on_parse(migrations_.size());
   return facts;
+}
+
+void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
+  std::vector<std::pair<ObjectId, std::string>> work;
+  std::set<ObjectId> queued;
+  for (const SnapshotFile* f : files)
+    if (!migrations_.count(f->id) && queued.insert(f->id).second) work.emplace_back(f->id, reader_.read(*f));
+  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  if (work.size() < 64) threads = 1;  // not worth starting threads
+  std::vector<std::shared_ptr<const MigrationFacts>> parsed(work.size());
+  if (threads == 1)
+    for (std::size_t i = 0; i < work.size(); ++i)
+      parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser_, std::move(work[i].second)));
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; threads > 1 && t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        PythonParser parser;  // one per thread: a TSParser is not shareable
+        for (std::size_t i; (i = next++) < work.size();)
+          parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].second)));
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    migrations_.emplace(work[i].first, parsed[i]);
+    if (on_parse) on_parse(migrations_.size());
+  }
 }
 
 std::optional<std::string> FactsCache::app_label(const SnapshotFile& file) {
@@ -59,6 +97,10 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
   view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); }, label_overrides);
+  std::vector<const SnapshotFile*> files;
+  for (const auto& app : view->layout.apps)
+    for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
+  cache.prefetch(files);
   for (const auto& app : view->layout.apps) {
     for (const auto& module : app.migrations) {
       const SnapshotFile* file = view->snapshot.find(module.path);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/object_id.hpp"
 #include "git/snapshot.hpp"
@@ -30,6 +31,9 @@ class FactsCache {
  public:
   FactsCache(const ContentReader& reader, const PythonParser& parser) : reader_(reader), parser_(parser) {}
   std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
+  // Parses the files not parsed yet, on every core: contents are read first,
+  // in this thread (libgit2's repository is not shared across threads).
+  void prefetch(const std::vector<const SnapshotFile*>& files);
   std::optional<std::string> app_label(const SnapshotFile& file);
   std::size_t migrations_parsed() const { return migrations_.size(); }
   // Called after each file parsed, with the count so far (a progress line).
