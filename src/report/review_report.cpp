@@ -19,7 +19,8 @@ const std::vector<Question>& questions() {
       {"dependencies", "Are migration dependencies correct?", {"DJM001", "DJM101", "DJM102", "DJM103", "DJM104", "DJM105", "DJM106", "DJM107"}},
       {"reversible", "Are data migrations reversible?", {"DJM201", "DJM202", "DJM204", "DJM205"}},
       {"destructive_isolated", "Are destructive changes isolated?", {"DJM301", "DJM302"}},
-      {"tested", "Has the migration been tested on fresh and existing databases?", {"DJM502", "DJM601", "DJM602"}},
+      // Answered by the Django-backed `verify` once it exists; until then, "not run".
+      {"tested", "Has the migration been tested on fresh and existing databases?", {}},
       {"names", "Are migration names descriptive and meaningful?", {"DJM401", "DJM402"}},
   };
   return q;
