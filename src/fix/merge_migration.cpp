@@ -19,10 +19,6 @@ std::optional<int> leading_number(const std::string& name) {
 std::optional<MergeMigration> plan_merge_migration(const ProjectView& view, const std::string& app_label,
                                                    const std::string& timestamp, const std::string& generated_on) {
   const App* app = view.layout.app(app_label);
-  if (!app) {
-    for (const auto& a : view.layout.apps)
-      if (a.label == app_label) app = &a;
-  }
   if (!app) throw Error("no app labelled `" + app_label + "` has a migrations package here");
   if (!view.graph_reliable(app->id))
     throw Error("app `" + app_label + "` has migrations hook-check cannot read (see `hook-check check --all`): fix those first");

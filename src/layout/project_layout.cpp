@@ -50,9 +50,11 @@ void assign_app_ids(std::vector<App>& apps) {
 
 }  // namespace
 
-const App* ProjectLayout::app(const std::string& label) const {
+const App* ProjectLayout::app(const std::string& id_or_label) const {
   for (const auto& a : apps)
-    if (a.id == label) return &a;
+    if (a.id == id_or_label) return &a;
+  for (const auto& a : apps)
+    if (a.label == id_or_label) return &a;
   return nullptr;
 }
 

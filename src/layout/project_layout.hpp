@@ -30,7 +30,8 @@ struct App {
 struct ProjectLayout {
   std::vector<App> apps;  // sorted by label
 
-  const App* app(const std::string& label) const;
+  // By id, else by Django label (the first app that has it).
+  const App* app(const std::string& id_or_label) const;
   // The app whose migrations package holds `path`, if any.
   const App* app_of_migration(const std::string& path) const;
   // The app whose models module is `path`, if any.

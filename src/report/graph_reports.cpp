@@ -28,13 +28,6 @@ std::set<MigrationKey> added_keys(const GraphReportInput& in) {
   return out;
 }
 
-const App* find_app(const ProjectView& view, const std::string& label) {
-  if (const App* a = view.layout.app(label)) return a;
-  for (const auto& a : view.layout.apps)
-    if (a.label == label) return &a;
-  return nullptr;
-}
-
 std::string dot_id(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -159,7 +152,7 @@ void write_show_text(const GraphReportInput& in, std::ostream& out) {
 }
 
 void write_dot(const GraphReportInput& in, const std::string& app_label, std::ostream& out) {
-  const App* app = find_app(in.target, app_label);
+  const App* app = in.target.layout.app(app_label);
   if (!app) throw Error("no app labelled `" + app_label + "` has a migrations package here");
   // The drawing shows the merge to come: the target plus what the base added since the fork.
   std::vector<const Migration*> theirs;

@@ -38,11 +38,8 @@ class FeatureRules : public ::testing::Test {
  protected:
   void make_repo(const std::string& initial_branch) {
     repo = std::make_unique<GitRepo>(tmp.path() + "/project", initial_branch);
-    repo->write("shop/__init__.py", "");
-    repo->write("shop/models.py", "from django.db import models\n");
-    repo->write("shop/migrations/__init__.py", "");
-    repo->write("shop/migrations/0001_initial.py", migration_source({}));
-    repo->write("shop/migrations/0002_order_total.py", migration_source({{"shop", "0001_initial"}}));
+    repo->write_app("shop", {{"0001_initial", migration_source({})},
+                             {"0002_order_total", migration_source({{"shop", "0001_initial"}})}});
     repo->commit_all("initial");
   }
 

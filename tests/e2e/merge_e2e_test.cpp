@@ -19,12 +19,9 @@ class MergeCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     repo = std::make_unique<GitRepo>(tmp.path() + "/p");
-    repo->write("shop/__init__.py", "");
-    repo->write("shop/models.py", "from django.db import models\n");
-    repo->write("shop/migrations/__init__.py", "");
-    repo->write("shop/migrations/0001_initial.py", migration_source({}));
-    repo->write("shop/migrations/0002_a.py", migration_source({{"shop", "0001_initial"}}));
-    repo->write("shop/migrations/0002_b.py", migration_source({{"shop", "0001_initial"}}));
+    repo->write_app("shop", {{"0001_initial", migration_source({})},
+                             {"0002_a", migration_source({{"shop", "0001_initial"}})},
+                             {"0002_b", migration_source({{"shop", "0001_initial"}})}});
     write_django_project(*repo, {"shop"});
     repo->commit_all("two leaves");
   }

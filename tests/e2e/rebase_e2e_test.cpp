@@ -20,11 +20,8 @@ class RebaseCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     repo = std::make_unique<GitRepo>(tmp.path() + "/p");
-    repo->write("shop/__init__.py", "");
-    repo->write("shop/models.py", "from django.db import models\n");
-    repo->write("shop/migrations/__init__.py", "");
-    repo->write("shop/migrations/0001_initial.py", migration_source({}));
-    repo->write("shop/migrations/0002_order_total.py", migration_source({{"shop", "0001_initial"}}));
+    repo->write_app("shop", {{"0001_initial", migration_source({})},
+                             {"0002_order_total", migration_source({{"shop", "0001_initial"}})}});
     repo->write("billing/__init__.py", "");
     repo->write("billing/models.py", "from django.db import models\n");
     repo->write("billing/migrations/__init__.py", "");

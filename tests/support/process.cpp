@@ -89,6 +89,13 @@ void GitRepo::commit_all(const std::string& message) const {
   git({"commit", "-q", "-m", message});
 }
 
+void GitRepo::write_app(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& migrations) const {
+  write(dir + "/__init__.py", "");
+  write(dir + "/models.py", "from django.db import models\n");
+  write(dir + "/migrations/__init__.py", "");
+  for (const auto& [name, source] : migrations) write(dir + "/migrations/" + name + ".py", source);
+}
+
 std::string migration_source(const std::vector<std::pair<std::string, std::string>>& deps, const std::string& operations) {
   std::string s = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n";
   s += "    dependencies = [\n";

@@ -39,6 +39,9 @@ class GitRepo {
   void write(const std::string& path, const std::string& content) const;
   void remove(const std::string& path) const;
   void commit_all(const std::string& message) const;
+  // An app package: __init__.py, models.py, migrations/__init__.py and the
+  // given migrations (name -> source).
+  void write_app(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& migrations) const;
 
  private:
   std::string dir_;
