@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "check/models_view.hpp"
 #include "check/project_view.hpp"
+#include "models/model_extractor.hpp"
+#include "rules/outdated/models_changed_without_migration.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "git/repository.hpp"
@@ -204,23 +207,46 @@ CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
   }
   if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");
   cache_->on_parse = nullptr;
+  read_models();
+}
+
+std::set<std::string> CheckSession::changed_paths() const {
+  if (fork_) return changed_since(target_->snapshot, &fork_->snapshot);
+  std::optional<ObjectId> parent = tip_;
+  if (options_.target == TargetKind::Commit && tip_) parent = repo_->first_parent(*tip_);
+  Snapshot ref = parent ? repo_->commit_snapshot(*parent, "parent") : Snapshot{};
+  return changed_since(target_->snapshot, &ref);
+}
+
+// DJM501 compares the target's models with the merge-base's (or, without a
+// base, the parent commit's): read only when selected and a change can have
+// touched a model.
+void CheckSession::read_models() {
+  if (options_.all) return;  // the audit replays migrations instead (not built yet)
+  if (!rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore)) return;
+  const ProjectView* before = fork_.get();
+  if (!before) {
+    std::optional<ObjectId> parent = tip_;
+    if (options_.target == TargetKind::Commit && tip_) parent = repo_->first_parent(*tip_);
+    if (!parent) return;
+    reference_ = configured_view(repo_->commit_snapshot(*parent, "parent"), config_, *cache_);
+    before = reference_.get();
+  }
+  if (!models_may_have_changed(changed_since(target_->snapshot, &before->snapshot), target_->layout)) return;
+  DjangoVersion version = detect_django_version(config_.django_version, target_->snapshot,
+                                                [&](const SnapshotFile& f) { return repo_->read(f); });
+  models_after_ = read_project_models(*target_, *repo_, *parser_, version);
+  models_before_ = read_project_models(*before, *repo_, *parser_, version);
 }
 
 CheckSession::~CheckSession() = default;
 
 CheckContext CheckSession::context() const {
   CheckContext ctx{*target_, fork_.get(), base_.get(), base_name_, options_.all, {}};
-  if (!options_.all) {
-    // Without a base, the change is what the target adds over the commit it stands on.
-    if (fork_) {
-      ctx.changed_paths = changed_since(target_->snapshot, &fork_->snapshot);
-    } else {
-      std::optional<ObjectId> parent = tip_;
-      if (options_.target == TargetKind::Commit && tip_) parent = repo_->first_parent(*tip_);
-      Snapshot ref = parent ? repo_->commit_snapshot(*parent, "parent") : Snapshot{};
-      ctx.changed_paths = changed_since(target_->snapshot, &ref);
-    }
-  }
+  // Without a base, the change is what the target adds over the commit it stands on.
+  if (!options_.all) ctx.changed_paths = reference_ ? changed_since(target_->snapshot, &reference_->snapshot) : changed_paths();
+  ctx.models_before = models_before_.get();
+  ctx.models_after = models_after_.get();
   return ctx;
 }
 
@@ -232,7 +258,14 @@ CheckResult CheckSession::run() const {
   CheckContext ctx = context();
   for (const auto& [path, m] : target_->migrations)
     if (ctx.in_scope(path)) ++result.files_checked;
-  result.diagnostics = run_rules(ctx, config_);
+  Config settings = config_;
+  // A model change may go in before its migration, a commit apart: the team decides at the commit stage.
+  const std::string outdated(ModelsChangedWithoutMigration::kInfo.code);
+  if (options_.target == TargetKind::Staged && config_.outdated_on_commit && !config_.severity.count(outdated))
+    settings.severity[outdated] = *config_.outdated_on_commit;
+  result.diagnostics = run_rules(ctx, settings);
+  if (!options_.verbose)
+    std::erase_if(result.diagnostics, [](const Diagnostic& d) { return d.verbose_only; });
   result.migrations_parsed = cache_->migrations_parsed();
   return result;
 }

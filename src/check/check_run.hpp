@@ -3,10 +3,12 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "models/model_state.hpp"
 #include "core/diagnostic.hpp"
 #include "core/object_id.hpp"
 
@@ -22,6 +24,7 @@ struct CheckOptions {
   bool all = false;
   std::vector<std::string> select;  // codes or prefixes; empty = all
   std::vector<std::string> ignore;
+  bool verbose = false;  // keep "could not tell" notes
 };
 
 struct BaseInfo {
@@ -79,6 +82,10 @@ class CheckSession {
   std::unique_ptr<ProjectView> target_, fork_, base_;
   std::optional<BaseInfo> base_info_;
   std::vector<std::string> notes_;
+  std::unique_ptr<ProjectView> reference_;  // the parent commit, when no base is known
+  std::unique_ptr<ProjectModels> models_before_, models_after_;
+  std::set<std::string> changed_paths() const;
+  void read_models();
 };
 
 CheckResult run_check(const CheckOptions& options);

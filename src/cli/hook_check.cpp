@@ -101,6 +101,7 @@ struct TargetFlags {
 
 struct CheckFlags : TargetFlags {
   bool all = false;
+  bool verbose = false;
   std::vector<std::string> select, ignore;
 
   void add_to(CLI::App& app) {
@@ -108,12 +109,14 @@ struct CheckFlags : TargetFlags {
     app.add_flag("--all", all, "audit every migration, not only what the target changes");
     app.add_option("--select", select, "only these rule codes or prefixes (comma-separated)");
     app.add_option("--ignore", ignore, "skip these rule codes or prefixes (comma-separated)");
+    app.add_flag("-v,--verbose", verbose, "also say where hook-check could not tell (notes)");
   }
   CheckOptions options() const {
     CheckOptions o = TargetFlags::options();
     o.all = all;
     o.select = split_codes(select);
     o.ignore = split_codes(ignore);
+    o.verbose = verbose;
     return o;
   }
 };

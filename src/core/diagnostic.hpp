@@ -40,6 +40,7 @@ struct Diagnostic {
   std::string message;
   std::string help;
   std::vector<RelatedLocation> related;
+  bool verbose_only = false;  // a "could not tell" remark, shown with --verbose
 };
 
 // Orders diagnostics as a reader expects: by path, then position, then code.

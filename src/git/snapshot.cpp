@@ -12,7 +12,12 @@ bool is_tracked_kind(std::string_view path) {
   auto ends_with = [&](std::string_view s) {
     return path.size() >= s.size() && path.substr(path.size() - s.size()) == s;
   };
-  return ends_with(".py") || path == "pyproject.toml";
+  if (ends_with(".py") || path == "pyproject.toml") return true;
+  // Where a project pins its Django version (DJM501 follows that version).
+  std::string_view name = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+  bool top = path.find('/') == std::string_view::npos || path.starts_with("requirements/");
+  return top && (name == "poetry.lock" || name == "uv.lock" || name == "Pipfile" || name == "Pipfile.lock" ||
+                 name == "setup.cfg" || (name.starts_with("requirements") && (ends_with(".txt") || ends_with(".in"))));
 }
 
 static std::string read_whole_file(const std::filesystem::path& p) {

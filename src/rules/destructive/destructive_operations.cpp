@@ -313,7 +313,7 @@ std::vector<const Migration*> ancestors_in_order(const ProjectView& view, const 
   return order;
 }
 
-ModelState& model_named(AppModels& models, const std::string& name) {
+ModelShape& model_named(AppModels& models, const std::string& name) {
   auto [it, added] = models.try_emplace(name);
   if (added) it->second.complete = false;  // fields before this point in history are unknown
   return it->second;
@@ -341,7 +341,7 @@ void replay(const std::vector<Operation>& ops, AppModels& models, const Operatio
       auto from = models.find(lowercase(string_argument(op, 0, "old_name")));
       std::string to = lowercase(string_argument(op, 1, "new_name"));
       if (from == models.end() || to.empty()) continue;
-      ModelState moved = std::move(from->second);
+      ModelShape moved = std::move(from->second);
       models.erase(from);
       models[to] = std::move(moved);
     } else if (kind == "AddField" || kind == "AlterField") {
@@ -515,8 +515,8 @@ FieldShape field_shape(const PyValue& field) {
   return shape;
 }
 
-ModelState created_model(const Operation& create_model) {
-  ModelState state;
+ModelShape created_model(const Operation& create_model) {
+  ModelShape state;
   state.complete = create_model.arguments_complete;
   const Argument* fields = create_model.argument(1, "fields");
   if (!fields || (fields->value.kind != PyValue::Kind::List && fields->value.kind != PyValue::Kind::Tuple)) {

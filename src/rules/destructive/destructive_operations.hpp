@@ -72,17 +72,17 @@ struct FieldShape {
 };
 FieldShape field_shape(const PyValue& field);
 
-struct ModelState {
+struct ModelShape {
   std::map<std::string, FieldShape> fields;  // by lowercased field name
   bool complete = true;                       // false when some field could not be read
   bool managed = true;                        // Meta.managed
   bool proxy = false;                         // Meta.proxy
   bool has_table() const { return managed && !proxy; }
 };
-using AppModels = std::map<std::string, ModelState>;  // by lowercased model name
+using AppModels = std::map<std::string, ModelShape>;  // by lowercased model name
 
 // The model a CreateModel describes: its fields and whether it has a table.
-ModelState created_model(const Operation& create_model);
+ModelShape created_model(const Operation& create_model);
 
 // The models of `m`'s app as the migrations it depends on (in its app) leave
 // them. A model whose history cannot be followed is missing or incomplete.

@@ -18,7 +18,7 @@ struct FieldChange {
 struct NewModel {
   const Operation* op = nullptr;
   std::string name;  // as written
-  ModelState state;
+  ModelShape state;
 };
 
 // The top-level Django operations of one migration, by what they add and drop.

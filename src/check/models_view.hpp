@@ -1,0 +1,22 @@
+// The models side of a check: a snapshot's models read for DJM501, and
+// whether a change can have touched them at all.
+#pragma once
+#include <memory>
+#include <set>
+#include <string>
+
+#include "check/project_view.hpp"
+#include "models/model_state.hpp"
+
+namespace hc {
+
+class PythonParser;
+
+std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, const ContentReader& reader,
+                                                   const PythonParser& parser, const DjangoVersion& version);
+
+// Whether any changed path is Python outside a migrations package: only then
+// can a model have changed.
+bool models_may_have_changed(const std::set<std::string>& changed_paths, const ProjectLayout& layout);
+
+}  // namespace hc

@@ -1,0 +1,260 @@
+#include "models/model_changes.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace hc {
+namespace {
+
+using K = ModelValue::Kind;
+
+const std::vector<std::string>& option_keys() {
+  // AlterModelOptions.ALTER_OPTION_KEYS, then the options with operations of their own.
+  static const std::vector<std::string> keys = {
+      "base_manager_name", "default_manager_name", "default_related_name", "get_latest_by", "managed", "ordering",
+      "permissions", "default_permissions", "select_on_save", "verbose_name", "verbose_name_plural", "db_table",
+      "unique_together", "index_together", "indexes", "constraints", "order_with_respect_to", "db_table_comment"};
+  return keys;
+}
+
+std::string field_signature(const FieldState& f) {
+  std::string s = f.cls + "(";
+  for (const auto& a : f.args) s += a.canonical() + ",";
+  for (const auto& [k, v] : f.kwargs) s += k + "=" + v.canonical() + ",";
+  return s + ")";
+}
+
+// The field without its name-dependent db_column, as Django's rename detection compares it.
+std::string rename_signature(const FieldState& f) {
+  FieldState copy = f;
+  copy.kwargs.erase("db_column");
+  return field_signature(copy);
+}
+
+std::string model_fields_signature(const ModelState& m) {
+  std::vector<std::string> parts;
+  for (const auto& f : m.fields) parts.push_back(f.name + ":" + field_signature(f));
+  std::sort(parts.begin(), parts.end());
+  std::string s;
+  for (const auto& p : parts) s += p + ";";
+  return s;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string shorten(std::string s) {
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+void add_reason(std::string& into, const std::string& why) {
+  if (into.empty()) into = why;
+}
+
+void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChange>& out) {
+  std::vector<const FieldState*> removed, added;
+  for (const auto& f : a.fields)
+    if (!b.field(f.name)) removed.push_back(&f);
+  for (const auto& f : b.fields)
+    if (!a.field(f.name)) added.push_back(&f);
+  // Renames: a removed and an added field that deconstruct the same.
+  for (auto it = added.begin(); it != added.end();) {
+    auto match = std::find_if(removed.begin(), removed.end(), [&](const FieldState* r) { return rename_signature(*r) == rename_signature(**it); });
+    if (match == removed.end()) {
+      ++it;
+      continue;
+    }
+    ModelChange c{ModelChange::Kind::RenameField, b.app_label, b.name};
+    c.field = (*it)->name;
+    c.old_field = (*match)->name;
+    c.detail = "renamed from " + c.old_field;
+    c.path = (*it)->path;
+    c.span = (*it)->span;
+    out.push_back(c);
+    removed.erase(match);
+    it = added.erase(it);
+  }
+  for (const FieldState* f : added) {
+    ModelChange c{ModelChange::Kind::AddField, b.app_label, b.name};
+    c.field = f->name;
+    c.detail = "new field";
+    c.path = f->path;
+    c.span = f->span;
+    if (f->cls == "<DEFAULT_AUTO_FIELD>") c.uncertain = "the implicit primary key depends on DEFAULT_AUTO_FIELD";
+    out.push_back(c);
+  }
+  for (const FieldState* f : removed) {
+    ModelChange c{ModelChange::Kind::RemoveField, b.app_label, b.name};
+    c.field = f->name;
+    c.detail = "removed";
+    c.path = b.path;
+    c.span = b.span;
+    if (f->cls == "<DEFAULT_AUTO_FIELD>") c.uncertain = "the implicit primary key depends on DEFAULT_AUTO_FIELD";
+    out.push_back(c);
+  }
+  for (const auto& nf : b.fields) {
+    const FieldState* of = a.field(nf.name);
+    if (!of || field_signature(*of) == field_signature(nf)) continue;
+    ModelChange c{ModelChange::Kind::AlterField, b.app_label, b.name};
+    c.field = nf.name;
+    c.path = nf.path;
+    c.span = nf.span;
+    std::vector<std::string> parts;
+    if (of->cls != nf.cls) {
+      auto last = [](const std::string& p) { return p.substr(p.rfind('.') + 1); };
+      parts.push_back(last(of->cls) + " → " + last(nf.cls));
+      if (of->cls == "<DEFAULT_AUTO_FIELD>" || nf.cls == "<DEFAULT_AUTO_FIELD>")
+        add_reason(c.uncertain, "the implicit primary key depends on DEFAULT_AUTO_FIELD");
+    }
+    std::set<std::string> keys;
+    for (const auto& [k, v] : of->kwargs) keys.insert(k);
+    for (const auto& [k, v] : nf.kwargs) keys.insert(k);
+    bool only_presence = true;
+    for (const auto& k : keys) {
+      auto ov = of->kwargs.find(k);
+      auto nv = nf.kwargs.find(k);
+      bool o = ov != of->kwargs.end(), n = nv != nf.kwargs.end();
+      if (o && n && ov->second.canonical() == nv->second.canonical()) continue;
+      if (o && n) only_presence = false;
+      std::string before = o ? shorten(ov->second.display()) : "(unset)";
+      std::string after = n ? shorten(nv->second.display()) : "(unset)";
+      parts.push_back(k + " " + before + " → " + after);
+      for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
+        if (side && !side->known()) add_reason(c.uncertain, "`" + k + "` is " + side->unknown_reason());
+      if (k == "to" || k == "through")
+        for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
+          if (side && side->kind == K::Model) c.referenced_models.push_back(side->text);
+    }
+    if (of->args.size() != nf.args.size() || [&] {
+          for (std::size_t i = 0; i < of->args.size(); ++i)
+            if (of->args[i].canonical() != nf.args[i].canonical()) return true;
+          return false;
+        }())
+      parts.push_back("positional arguments changed");
+    for (const auto* side : {of, &nf})
+      for (const auto& a : side->args)
+        if (!a.known()) add_reason(c.uncertain, "a positional argument is " + a.unknown_reason());
+    // A field class whose __init__ hook-check cannot read may fill in what was left out.
+    if (only_presence && of->cls == nf.cls && (!of->semantics_known || !nf.semantics_known))
+      add_reason(c.uncertain, "`" + nf.cls + "` may set defaults of its own, which hook-check cannot read");
+    std::string detail;
+    for (std::size_t i = 0; i < parts.size(); ++i) detail += (i ? ", " : "") + parts[i];
+    c.detail = detail;
+    out.push_back(c);
+  }
+}
+
+void diff_options(const ModelState& a, const ModelState& b, std::vector<ModelChange>& out) {
+  for (const auto& key : option_keys()) {
+    auto ov = a.options.find(key);
+    auto nv = b.options.find(key);
+    bool o = ov != a.options.end(), n = nv != b.options.end();
+    if (!o && !n) continue;
+    if (key == "db_table" || key == "order_with_respect_to" || key == "db_table_comment") {
+      // Compared as options.get(): absent and None are the same.
+      bool on = !o || ov->second.kind == K::None, nn = !n || nv->second.kind == K::None;
+      if (on && nn) continue;
+    }
+    if (o && n && ov->second.canonical() == nv->second.canonical()) continue;
+    ModelChange c{ModelChange::Kind::AlterOption, b.app_label, b.name};
+    c.option = key;
+    c.path = b.path;
+    c.span = b.span;
+    if (auto sp = b.option_spans.find(key); sp != b.option_spans.end() && !b.meta_path.empty()) {
+      c.path = b.meta_path;
+      c.span = sp->second;
+    }
+    c.detail = (o ? shorten(ov->second.display()) : std::string("(unset)")) + " → " + (n ? shorten(nv->second.display()) : std::string("(unset)"));
+    for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
+      if (side && !side->known()) add_reason(c.uncertain, "`Meta." + key + "` is " + side->unknown_reason());
+    out.push_back(c);
+  }
+}
+
+std::string managers_signature(const ModelState& m) {
+  std::string s;
+  for (const auto& [name, v] : m.managers) s += name + "=" + v.canonical() + ";";
+  return s;
+}
+
+}  // namespace
+
+std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectModels& after) {
+  std::vector<ModelChange> out;
+  auto skip = [&](const std::string& label) { return before.unreadable_apps.count(label) || after.unreadable_apps.count(label); };
+  std::vector<const ModelState*> removed, added;
+  for (const auto& [key, m] : before.models)
+    if (!after.models.count(key) && !skip(m.app_label)) removed.push_back(&m);
+  for (const auto& [key, m] : after.models)
+    if (!before.models.count(key) && !skip(m.app_label)) added.push_back(&m);
+  for (const ModelState* m : added) {
+    auto match = std::find_if(removed.begin(), removed.end(), [&](const ModelState* r) {
+      return r->app_label == m->app_label && !m->fields.empty() && model_fields_signature(*r) == model_fields_signature(*m);
+    });
+    ModelChange c{match != removed.end() ? ModelChange::Kind::RenameModel : ModelChange::Kind::CreateModel, m->app_label, m->name};
+    c.path = m->path;
+    c.span = m->span;
+    c.detail = "new model";
+    if (match != removed.end()) {
+      c.old_model = (*match)->name;
+      c.detail = "renamed from " + c.old_model;
+      removed.erase(match);
+    }
+    if (!m->unknown_bases.empty()) c.uncertain = "it inherits from `" + m->unknown_bases + "`, outside the repository";
+    out.push_back(c);
+  }
+  for (const ModelState* m : removed) {
+    ModelChange c{ModelChange::Kind::DeleteModel, m->app_label, m->name};
+    c.detail = "deleted";
+    c.path = m->path;
+    c.span = m->span;
+    if (!m->unknown_bases.empty()) c.uncertain = "it inherits from `" + m->unknown_bases + "`, outside the repository";
+    out.push_back(c);
+  }
+  for (const auto& [key, b] : after.models) {
+    auto it = before.models.find(key);
+    if (it == before.models.end() || skip(b.app_label)) continue;
+    const ModelState& a = it->second;
+    if (a.proxy != b.proxy) {
+      ModelChange c{ModelChange::Kind::CreateModel, b.app_label, b.name};
+      c.detail = b.proxy ? "now a proxy model" : "no longer a proxy model";
+      c.path = b.path;
+      c.span = b.span;
+      out.push_back(c);
+      continue;
+    }
+    // The autodetector compares fields of managed concrete models only.
+    if (!b.proxy && a.managed && b.managed) diff_fields(a, b, out);
+    diff_options(a, b, out);
+    if (managers_signature(a) != managers_signature(b)) {
+      ModelChange c{ModelChange::Kind::AlterManagers, b.app_label, b.name};
+      c.detail = "managers used in migrations changed";
+      c.path = b.path;
+      c.span = b.span;
+      for (const auto* m : {&a, &b})
+        for (const auto& [name, v] : m->managers)
+          if (!v.known()) add_reason(c.uncertain, "manager `" + name + "` is " + v.unknown_reason());
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string describe(const ModelChange& c) {
+  switch (c.kind) {
+    case ModelChange::Kind::CreateModel:
+    case ModelChange::Kind::DeleteModel:
+    case ModelChange::Kind::RenameModel:
+    case ModelChange::Kind::AlterManagers:
+      return c.model + ": " + c.detail;
+    case ModelChange::Kind::AlterOption:
+      return c.model + ".Meta." + c.option + ": " + c.detail;
+    default:
+      return c.model + "." + c.field + ": " + c.detail;
+  }
+}
+
+}  // namespace hc
