@@ -122,8 +122,11 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
       std::string before = o ? shorten(ov->second.display()) : "(unset)";
       std::string after = n ? shorten(nv->second.display()) : "(unset)";
       parts.push_back(k + " " + before + " → " + after);
-      for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
-        if (side && !side->known()) add_reason(c.uncertain, "`" + k + "` is " + side->unknown_reason());
+      // An unknown value on one side only matters if it might be the very
+      // default deconstruct() drops; `default` is never dropped.
+      bool droppable = k != "default" && k != "db_default" && k != "to" && k != "on_delete";
+      for (auto* side : {n ? &nv->second : nullptr, o ? &ov->second : nullptr})
+        if (side && !side->known() && ((o && n) || droppable)) add_reason(c.uncertain, "`" + k + "`: " + side->unknown_reason());
       if (k == "to" || k == "through")
         for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
           if (side && side->kind == K::Model) c.referenced_models.push_back(side->text);
@@ -136,7 +139,7 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
       parts.push_back("positional arguments changed");
     for (const auto* side : {of, &nf})
       for (const auto& a : side->args)
-        if (!a.known()) add_reason(c.uncertain, "a positional argument is " + a.unknown_reason());
+        if (!a.known()) add_reason(c.uncertain, "a positional argument: " + a.unknown_reason());
     // A field class whose __init__ hook-check cannot read may fill in what was left out.
     if (only_presence && of->cls == nf.cls && (!of->semantics_known || !nf.semantics_known))
       add_reason(c.uncertain, "`" + nf.cls + "` may set defaults of its own, which hook-check cannot read");
@@ -169,7 +172,7 @@ void diff_options(const ModelState& a, const ModelState& b, std::vector<ModelCha
     }
     c.detail = (o ? shorten(ov->second.display()) : std::string("(unset)")) + " → " + (n ? shorten(nv->second.display()) : std::string("(unset)"));
     for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
-      if (side && !side->known()) add_reason(c.uncertain, "`Meta." + key + "` is " + side->unknown_reason());
+      if (side && !side->known()) add_reason(c.uncertain, "`Meta." + key + "`: " + side->unknown_reason());
     out.push_back(c);
   }
 }
@@ -236,7 +239,7 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
       c.span = b.span;
       for (const auto* m : {&a, &b})
         for (const auto& [name, v] : m->managers)
-          if (!v.known()) add_reason(c.uncertain, "manager `" + name + "` is " + v.unknown_reason());
+          if (!v.known()) add_reason(c.uncertain, "manager `" + name + "`: " + v.unknown_reason());
       out.push_back(c);
     }
   }

@@ -124,6 +124,12 @@ const char* verb(ModelChange::Kind k) {
 
 void ModelsChangedWithoutMigration::check(const CheckContext& ctx, Findings& out) const {
   if (!ctx.models_before || !ctx.models_after) return;
+  // A models module that does not parse says nothing about its app's models: say so.
+  for (const auto& path : ctx.models_after->unreadable)
+    if (ctx.models_audit || ctx.changed_paths.count(path))
+      out.report_as(Severity::Note, kInfo, path, kFileStart,
+                    "could not tell whether the models of this module need a migration: it is not valid Python",
+                    "fix the syntax error; `python -m py_compile " + path + "` shows it");
   auto changes = diff_models(*ctx.models_before, *ctx.models_after);
   if (changes.empty()) return;
   // In audit mode `before` is what the migrations build: nothing more covers a change.
