@@ -222,8 +222,18 @@ std::set<std::string> CheckSession::changed_paths() const {
 // base, the parent commit's): read only when selected and a change can have
 // touched a model.
 void CheckSession::read_models() {
-  if (options_.all) return;  // the audit replays migrations instead (not built yet)
   if (!rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore)) return;
+  auto version = [&] {
+    return detect_django_version(config_.django_version, target_->snapshot, [&](const SnapshotFile& f) { return repo_->read(f); });
+  };
+  if (options_.all) {
+    // The audit: what every migration builds, against what the models say.
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version());
+    models_before_ = std::move(audit.built);
+    models_after_ = std::move(audit.declared);
+    models_audit_ = true;
+    return;
+  }
   const ProjectView* before = fork_.get();
   if (!before) {
     std::optional<ObjectId> parent = tip_;
@@ -233,10 +243,8 @@ void CheckSession::read_models() {
     before = reference_.get();
   }
   if (!models_may_have_changed(changed_since(target_->snapshot, &before->snapshot), target_->layout)) return;
-  DjangoVersion version = detect_django_version(config_.django_version, target_->snapshot,
-                                                [&](const SnapshotFile& f) { return repo_->read(f); });
-  models_after_ = read_project_models(*target_, *repo_, *parser_, version);
-  models_before_ = read_project_models(*before, *repo_, *parser_, version);
+  models_after_ = read_project_models(*target_, *repo_, *parser_, version());
+  models_before_ = read_project_models(*before, *repo_, *parser_, models_after_->version);
 }
 
 CheckSession::~CheckSession() = default;
@@ -247,6 +255,7 @@ CheckContext CheckSession::context() const {
   if (!options_.all) ctx.changed_paths = reference_ ? changed_since(target_->snapshot, &reference_->snapshot) : changed_paths();
   ctx.models_before = models_before_.get();
   ctx.models_after = models_after_.get();
+  ctx.models_audit = models_audit_;
   return ctx;
 }
 

@@ -84,6 +84,7 @@ class CheckSession {
   std::vector<std::string> notes_;
   std::unique_ptr<ProjectView> reference_;  // the parent commit, when no base is known
   std::unique_ptr<ProjectModels> models_before_, models_after_;
+  bool models_audit_ = false;
   std::set<std::string> changed_paths() const;
   void read_models();
 };

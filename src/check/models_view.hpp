@@ -15,6 +15,14 @@ class PythonParser;
 std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, const ContentReader& reader,
                                                    const PythonParser& parser, const DjangoVersion& version);
 
+// The audit's pair: what the view's migrations build, replayed in plan order,
+// and what its models say.
+struct AuditModels {
+  std::unique_ptr<ProjectModels> built, declared;
+};
+AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
+                              const DjangoVersion& version);
+
 // Whether any changed path is Python outside a migrations package: only then
 // can a model have changed.
 bool models_may_have_changed(const std::set<std::string>& changed_paths, const ProjectLayout& layout);

@@ -113,6 +113,8 @@ std::string django_field_class(const std::string& path) {
 }
 
 ModelValue normalise_model_reference(const ModelValue& to, const FieldOwner& owner) {
+  // SettingsReference is a str: settings.AUTH_USER_MODEL equals the label it names.
+  if (to.kind == K::Setting && to.text == "AUTH_USER_MODEL") return ModelValue::model(owner.version.auth_user_model);
   if (to.kind == K::Model || to.kind == K::Setting) return to;
   if (to.kind == K::Str) {
     if (to.text == "self") return ModelValue::model(owner.app_label + "." + owner.model_name);
@@ -150,6 +152,8 @@ FieldState deconstruct_field(const FieldCall& call, const FieldOwner& owner) {
   }
   for (const auto& [k, val] : call.keywords) kw[k] = val;
   kw.erase("name");
+  for (const auto& [k, val] : call.implied)
+    if (!kw.count(k)) kw[k] = val;
 
   // __init__: what each class sets when not given.
   auto absent = [&](const char* k) { return !kw.count(k); };
@@ -246,7 +250,10 @@ FieldState deconstruct_field(const FieldCall& call, const FieldOwner& owner) {
       kw.erase("through_fields");
       if (kw.count("through")) kw["through"] = normalise_model_reference(kw["through"], owner);
     }
-    // Before Django 4.0 a related_name's placeholders were filled in with the model.
+    // Before Django 4.0 a related_name's placeholders were filled in with the
+    // model, and Meta.default_related_name stood in for a missing one.
+    if (!v.at_least(4, 0) && !kw.count("related_name") && !owner.default_related_name.empty() && base != "ManyToManyField")
+      kw["related_name"] = ModelValue::str(owner.default_related_name);
     if (!v.at_least(4, 0))
       for (const char* key : {"related_name", "related_query_name"})
         if (kw.count(key) && kw[key].kind == K::Str) {
@@ -260,6 +267,12 @@ FieldState deconstruct_field(const FieldCall& call, const FieldOwner& owner) {
           kw[key] = ModelValue::str(s);
         }
   }
+  for (const auto& [k, v] : call.implied) f.read_defaults.insert(k);
+  for (const auto& [k, v] : call.dropped) f.read_defaults.insert(k);
+  for (const auto& [k, when] : call.dropped)
+    if (kw.count(k) && (!when || kw[k].canonical() == when->canonical())) kw.erase(k);
+  // Options.setup_pk(): the primary key is never serialised.
+  if (kw.count("primary_key") && is_true(kw["primary_key"])) kw["serialize"] = ModelValue::boolean_value(false);
   if (kw.count("choices")) kw["choices"] = normalise_choices(kw["choices"], v);
   if (kw.count("validators")) kw["validators"] = as_list(kw["validators"]);
   f.kwargs = std::move(kw);

@@ -3,6 +3,8 @@
 // field class's __init__ and deconstruct() (read from Django's source) for
 // the project's Django version.
 #pragma once
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +18,8 @@ struct FieldCall {
   std::string path;         // the class's import path, as deconstruct() would write it
   std::string django_base;  // the nearest Django field class: "CharField"; empty when not known
   bool own_init = false;    // a repository class that overrides __init__ or deconstruct
+  std::map<std::string, ModelValue> implied;  // what its __init__ sets when not given (kwargs.setdefault)
+  std::map<std::string, std::optional<ModelValue>> dropped;  // what its deconstruct() deletes (when equal to a value)
   std::vector<ModelValue> positional;
   std::vector<std::pair<std::string, ModelValue>> keywords;
   std::string file;
@@ -26,6 +30,7 @@ struct FieldOwner {
   std::string app_label;
   std::string model_name;  // as written
   DjangoVersion version;
+  std::string default_related_name;  // Meta.default_related_name, which Django < 4.0 put in related_name
 };
 
 FieldState deconstruct_field(const FieldCall& call, const FieldOwner& owner);

@@ -54,6 +54,30 @@ void add_reason(std::string& into, const std::string& why) {
   if (into.empty()) into = why;
 }
 
+bool is_auto_pk(const FieldState& f) {
+  if (f.cls == "<DEFAULT_AUTO_FIELD>") return true;
+  auto flag = [&](const char* k) {
+    auto it = f.kwargs.find(k);
+    return it != f.kwargs.end() && it->second.kind == K::Bool && it->second.boolean;
+  };
+  return flag("auto_created") && flag("primary_key") && f.cls.ends_with("AutoField") && f.cls.starts_with("django.db.models.");
+}
+
+// Fields Django adds itself (the implicit primary key, a parent link) are
+// compared by what they point at: their spelling depends on settings and version.
+bool same_auto_field(const FieldState& a, const FieldState& b) {
+  if (is_auto_pk(a) && is_auto_pk(b)) return true;
+  auto auto_created = [](const FieldState& f) {
+    auto it = f.kwargs.find("auto_created");
+    return it != f.kwargs.end() && it->second.kind == K::Bool && it->second.boolean;
+  };
+  if (auto_created(a) && auto_created(b)) {
+    auto ta = a.kwargs.find("to"), tb = b.kwargs.find("to");
+    return ta != a.kwargs.end() && tb != b.kwargs.end() && ta->second.canonical() == tb->second.canonical();
+  }
+  return false;
+}
+
 void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChange>& out) {
   std::vector<const FieldState*> removed, added;
   for (const auto& f : a.fields)
@@ -97,7 +121,7 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
   }
   for (const auto& nf : b.fields) {
     const FieldState* of = a.field(nf.name);
-    if (!of || field_signature(*of) == field_signature(nf)) continue;
+    if (!of || field_signature(*of) == field_signature(nf) || same_auto_field(*of, nf)) continue;
     ModelChange c{ModelChange::Kind::AlterField, b.app_label, b.name};
     c.field = nf.name;
     c.path = nf.path;
@@ -113,12 +137,14 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
     for (const auto& [k, v] : of->kwargs) keys.insert(k);
     for (const auto& [k, v] : nf.kwargs) keys.insert(k);
     bool only_presence = true;
+    bool presence_understood = true;  // every keyword that appears or goes has defaults hook-check read
     for (const auto& k : keys) {
       auto ov = of->kwargs.find(k);
       auto nv = nf.kwargs.find(k);
       bool o = ov != of->kwargs.end(), n = nv != nf.kwargs.end();
       if (o && n && ov->second.canonical() == nv->second.canonical()) continue;
       if (o && n) only_presence = false;
+      else if (!of->read_defaults.count(k) || !nf.read_defaults.count(k)) presence_understood = false;
       std::string before = o ? shorten(ov->second.display()) : "(unset)";
       std::string after = n ? shorten(nv->second.display()) : "(unset)";
       parts.push_back(k + " " + before + " → " + after);
@@ -141,7 +167,7 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
       for (const auto& a : side->args)
         if (!a.known()) add_reason(c.uncertain, "a positional argument: " + a.unknown_reason());
     // A field class whose __init__ hook-check cannot read may fill in what was left out.
-    if (only_presence && of->cls == nf.cls && (!of->semantics_known || !nf.semantics_known))
+    if (only_presence && !presence_understood && of->cls == nf.cls && (!of->semantics_known || !nf.semantics_known))
       add_reason(c.uncertain, "`" + nf.cls + "` may set defaults of its own, which hook-check cannot read");
     std::string detail;
     for (std::size_t i = 0; i < parts.size(); ++i) detail += (i ? ", " : "") + parts[i];
@@ -243,6 +269,11 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
       out.push_back(c);
     }
   }
+  // An app whose state could not be followed: nothing about it is certain.
+  for (auto& c : out)
+    for (const auto* side : {&before, &after})
+      if (auto it = side->uncertain_apps.find(c.app_label); it != side->uncertain_apps.end() && c.uncertain.empty())
+        c.uncertain = it->second;
   return out;
 }
 

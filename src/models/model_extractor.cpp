@@ -19,6 +19,109 @@ std::string ModelState::key() const {
   return k;
 }
 
+
+namespace {
+
+// A value in a field class's method: `self.X`/`cls.X` are the class's attributes.
+ModelValue class_value(const Binding& cls, TSNode expr, const ModuleIndex& index) {
+  std::string text(cls.module->tree.source.slice(expr));
+  if (text.starts_with("self.") || text.starts_with("cls.")) {
+    auto attr = index.class_attribute(cls, text.substr(text.find('.') + 1));
+    return attr ? index.value_of(*attr) : ModelValue::unknown("a class attribute", text);
+  }
+  auto body = field(cls.node, "body");
+  ClassScope scope{cls.module, *body};
+  return index.evaluate(*cls.module, expr, &scope);
+}
+
+// `del kwargs["k"]`, alone or under `if kwargs.get("k") == v:` (or `kwargs["k"] == v`).
+void read_deconstruct_drops(const Binding& cls, TSNode method, const ModuleIndex& index,
+                            std::map<std::string, std::optional<ModelValue>>& dropped) {
+  const SourceText& src = cls.module->tree.source;
+  auto deleted_key = [&](TSNode stmt) -> std::optional<std::string> {
+    static const std::regex del(R"(^del\s+kwargs\[\s*["'](\w+)["']\s*\]$)");
+    std::smatch m;
+    std::string text(src.slice(stmt));
+    if (is(stmt, "delete_statement") && std::regex_match(text, m, del)) return std::string(m[1]);
+    return std::nullopt;
+  };
+  auto body = field(method, "body");
+  for (TSNode stmt : body ? named_children(*body) : std::vector<TSNode>{}) {
+    if (auto k = deleted_key(stmt)) {
+      dropped[*k] = std::nullopt;
+      continue;
+    }
+    if (!is(stmt, "if_statement")) continue;
+    auto cond = field(stmt, "condition");
+    auto then = field(stmt, "consequence");
+    if (!cond || !then || !is(*cond, "comparison_operator") || field(stmt, "alternative")) continue;
+    auto sides = named_children(*cond);
+    static const std::regex get(R"(^kwargs(?:\.get\(\s*["'](\w+)["']\s*\)|\[\s*["'](\w+)["']\s*\])$)");
+    std::smatch m;
+    std::string left = sides.size() == 2 ? std::string(src.slice(sides[0])) : std::string();
+    if (sides.size() != 2 || src.slice(*cond).find("==") == std::string_view::npos || !std::regex_match(left, m, get)) continue;
+    std::string key = m[1].matched ? std::string(m[1]) : std::string(m[2]);
+    for (TSNode inner : named_children(*then))
+      if (auto k = deleted_key(inner); k && *k == key) dropped[key] = class_value(cls, sides[1], index);
+  }
+}
+
+}  // namespace
+
+std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleIndex& index, int depth) {
+  if (depth > 20) return std::nullopt;
+  if (callee.kind == Binding::Kind::External) {
+    std::string path = canonical_django_path(callee.dotted);
+    if (path.starts_with("django.contrib.contenttypes.")) return std::nullopt;  // generic relations are not columns
+    std::string base = django_field_class(path);
+    if (!base.empty()) return FieldClass{path, base, false};
+    std::string last = path.substr(path.rfind('.') + 1);
+    if (last.ends_with("Field") || last == "ForeignKey" || last == "TaggableManager") return FieldClass{path, "", true};
+    return std::nullopt;
+  }
+  if (callee.kind != Binding::Kind::Class) return std::nullopt;
+  bool own_init = false;
+  std::map<std::string, ModelValue> implied;
+  std::map<std::string, std::optional<ModelValue>> dropped;
+  const SourceText& src = callee.module->tree.source;
+  if (auto body = field(callee.node, "body"))
+    for (TSNode stmt : named_children(*body))
+      if (is(stmt, "function_definition")) {
+        auto n = field(stmt, "name");
+        auto name = n ? src.slice(*n) : std::string_view();
+        own_init = own_init || name == "__init__" || name == "deconstruct";
+        if (name == "deconstruct") {
+          read_deconstruct_drops(callee, stmt, index, dropped);
+          continue;
+        }
+        if (name != "__init__") continue;
+        // `kwargs.setdefault("max_length", 24)`: what the class fills in when not given.
+        auto fbody = field(stmt, "body");
+        for (TSNode s : fbody ? named_children(*fbody) : std::vector<TSNode>{}) {
+          auto kids = named_children(s);
+          if (!is(s, "expression_statement") || kids.empty() || !is(kids[0], "call")) continue;
+          auto fn = field(kids[0], "function");
+          auto args = field(kids[0], "arguments");
+          if (!fn || !args || !src.slice(*fn).ends_with(".setdefault")) continue;
+          auto a = named_children(*args);
+          if (a.size() != 2 || !is(a[0], "string")) continue;
+          ModelValue key = index.evaluate(*callee.module, a[0]);
+          ModelValue value = class_value(callee, a[1], index);
+          if (key.kind == ModelValue::Kind::Str) implied.emplace(key.text, value);
+        }
+      }
+  for (const auto& base : index.bases(callee)) {
+    if (auto fc = field_class_of(base, index, depth + 1)) {
+      fc->path = callee.dotted;
+      fc->own_init = fc->own_init || own_init;
+      for (auto& [k, v] : implied) fc->implied[k] = v;  // the subclass's __init__ runs first
+      for (auto& [k, v] : dropped) fc->dropped[k] = v;
+      return fc;
+    }
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 const std::set<std::string> kModelBase = {"django.db.models.Model"};
@@ -98,41 +201,7 @@ class Extractor {
     return std::nullopt;
   }
 
-  struct FieldClass {
-    std::string path;
-    std::string django_base;
-    bool own_init = false;
-  };
-
-  std::optional<FieldClass> field_class(const Binding& callee, int depth = 0) const {
-    if (depth > 20) return std::nullopt;
-    if (callee.kind == Binding::Kind::External) {
-      std::string path = canonical_django_path(callee.dotted);
-      if (path.starts_with("django.contrib.contenttypes.")) return std::nullopt;  // generic relations are not columns
-      std::string base = django_field_class(path);
-      if (!base.empty()) return FieldClass{path, base, false};
-      std::string last = path.substr(path.rfind('.') + 1);
-      if (last.ends_with("Field") || last == "ForeignKey" || last == "TaggableManager") return FieldClass{path, "", true};
-      return std::nullopt;
-    }
-    if (callee.kind != Binding::Kind::Class) return std::nullopt;
-    bool own_init = false;
-    if (auto body = field(callee.node, "body"))
-      for (TSNode stmt : named_children(*body))
-        if (is(stmt, "function_definition")) {
-          auto n = field(stmt, "name");
-          auto name = n ? callee.module->tree.source.slice(*n) : std::string_view();
-          own_init = own_init || name == "__init__" || name == "deconstruct";
-        }
-    for (const auto& base : index_.bases(callee)) {
-      if (auto fc = field_class(base, depth + 1)) {
-        fc->path = callee.dotted;
-        fc->own_init = fc->own_init || own_init;
-        return fc;
-      }
-    }
-    return std::nullopt;
-  }
+  std::optional<FieldClass> field_class(const Binding& callee) const { return field_class_of(callee, index_); }
 
   // `name = <call>` statements of a class body, in order.
   template <typename Fn>
@@ -169,6 +238,8 @@ class Extractor {
       call.path = fc->path;
       call.django_base = fc->django_base;
       call.own_init = fc->own_init;
+      call.implied = fc->implied;
+      call.dropped = fc->dropped;
       call.file = cls.module->path;
       call.span = cls.module->tree.source.span(left);
       for (TSNode a : named_children(*args)) {
@@ -270,8 +341,9 @@ class Extractor {
     for_each_assignment(cls, [&](const std::string& name, TSNode, TSNode right, TSNode body) {
       if (auto m = manager_of(cls, name, right, body)) out.push_back(*m);
     });
+    // Managers are inherited from every model parent, abstract or concrete.
     for (const auto& base : index_.bases(cls))
-      if (base.kind == Binding::Kind::Class && is_model(base) && is_abstract(base))
+      if (base.kind == Binding::Kind::Class && is_model(base))
         for (auto& m : managers_of(base, depth + 1))
           if (std::none_of(out.begin(), out.end(), [&](const ManagerDecl& d) { return d.name == m.name; })) out.push_back(m);
     return out;
@@ -318,7 +390,9 @@ class Extractor {
     for (const auto& base : index_.bases(mc.cls))
       if (base.kind == Binding::Kind::External && base.dotted != "django.db.models.Model" && !base.dotted.starts_with("builtins."))
         s.unknown_bases = base.dotted;
-    FieldOwner owner{mc.app_label, mc.name, version_};
+    FieldOwner owner{mc.app_label, mc.name, version_, {}};
+    if (auto it = s.options.find("default_related_name"); it != s.options.end() && it->second.kind == ModelValue::Kind::Str)
+      owner.default_related_name = it->second.text;
     if (!s.proxy) {
       bool has_pk = false;
       for (const auto& call : fields_of(mc.cls)) {
@@ -441,6 +515,10 @@ ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, co
   return out;
 }
 
+// The pinned version alone, without the settings.
+DjangoVersion detect_version_only(const std::optional<std::string>& configured, const Snapshot& snapshot,
+                                  const std::function<std::string(const SnapshotFile&)>& read);
+
 namespace {
 
 std::optional<DjangoVersion> version_in(const std::string& text, const std::string& where) {
@@ -467,6 +545,26 @@ std::optional<DjangoVersion> version_in(const std::string& text, const std::stri
 
 DjangoVersion detect_django_version(const std::optional<std::string>& configured, const Snapshot& snapshot,
                                     const std::function<std::string(const SnapshotFile&)>& read) {
+  DjangoVersion found = detect_version_only(configured, snapshot, read);
+  // settings.AUTH_USER_MODEL, from the project's settings modules.
+  static const std::regex user_model(R"(^AUTH_USER_MODEL\s*=\s*["']([\w]+\.[\w]+)["'])", std::regex::multiline);
+  for (const auto& [path, file] : snapshot.files) {
+    std::string name = path.substr(path.rfind('/') + 1);
+    if (!path.ends_with(".py") || (name.find("settings") == std::string::npos && path.find("/settings/") == std::string::npos)) continue;
+    std::string text = read(file);
+    std::smatch m;
+    if (std::regex_search(text, m, user_model)) {
+      std::string label = m[1];
+      std::transform(label.begin(), label.end(), label.begin(), [](unsigned char c) { return std::tolower(c); });
+      found.auth_user_model = label;
+      break;
+    }
+  }
+  return found;
+}
+
+DjangoVersion detect_version_only(const std::optional<std::string>& configured, const Snapshot& snapshot,
+                                  const std::function<std::string(const SnapshotFile&)>& read) {
   if (configured) {
     DjangoVersion v;
     auto dot = configured->find('.');

@@ -12,6 +12,16 @@
 
 namespace hc {
 
+struct FieldClass {
+  std::string path;         // the class's import path
+  std::string django_base;  // the nearest Django field class, empty when not known
+  bool own_init = false;    // a class whose __init__ or deconstruct() hook-check cannot follow
+  std::map<std::string, ModelValue> implied;  // `kwargs.setdefault("k", v)` in its __init__
+  std::map<std::string, std::optional<ModelValue>> dropped;  // `del kwargs["k"]` in its deconstruct(), maybe under `if kwargs.get("k") == v`
+};
+// Whether a callee is a model field class, and which.
+std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleIndex& index, int depth = 0);
+
 ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version);
 
 // The project's Django version: the configured one, else the project's own

@@ -18,6 +18,8 @@ struct DjangoVersion {
   int major = 5;
   int minor = 2;
   std::string source = "assumed: the newest LTS";  // where the version came from
+  // A setting the autodetector's verdicts depend on: settings.AUTH_USER_MODEL, lower case.
+  std::string auth_user_model = "auth.user";
   bool at_least(int ma, int mi) const { return major > ma || (major == ma && minor >= mi); }
   std::string text() const { return std::to_string(major) + "." + std::to_string(minor); }
 };
@@ -28,6 +30,7 @@ struct FieldState {
   std::vector<ModelValue> args;              // positionals Django keeps as such (rare)
   std::map<std::string, ModelValue> kwargs;  // after deconstruct(): defaults dropped
   bool semantics_known = true;               // false for field classes whose __init__ we cannot see
+  std::set<std::string> read_defaults;       // keywords whose defaults were read from such a class's source
   std::string path;                          // where it is declared, for messages
   Span span{};
   bool many_to_many = false;
@@ -58,6 +61,7 @@ struct ProjectModels {
   std::map<std::string, ModelState> models;  // by key()
   std::vector<std::string> unreadable;       // models modules that did not parse: nothing is said about their apps
   std::set<std::string> unreadable_apps;
+  std::map<std::string, std::string> uncertain_apps;  // label -> why its state is not known (a custom operation, ...)
 };
 
 }  // namespace hc

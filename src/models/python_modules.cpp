@@ -447,6 +447,29 @@ Binding ModuleIndex::resolve_expression(const PyModule& m, TSNode expr, const Cl
   return {};
 }
 
+Binding ModuleIndex::resolve_dotted(const std::string& dotted) const {
+  for (auto dot = dotted.rfind('.'); dot != std::string::npos && dot > 0; dot = dotted.rfind('.', dot - 1)) {
+    const PyModule* mod = module(dotted.substr(0, dot));
+    if (!mod) continue;
+    Binding b;
+    b.kind = Binding::Kind::Module;
+    b.module = mod;
+    b.dotted = dotted.substr(0, dot);
+    std::string rest = dotted.substr(dot + 1);
+    for (std::size_t start = 0; b.kind != Binding::Kind::Unbound;) {
+      auto next = rest.find('.', start);
+      b = resolve_attribute(b, rest.substr(start, next == std::string::npos ? std::string::npos : next - start));
+      if (next == std::string::npos) break;
+      start = next + 1;
+    }
+    return b;
+  }
+  Binding b;
+  b.kind = Binding::Kind::External;
+  b.dotted = dotted;
+  return b;
+}
+
 std::vector<Binding> ModuleIndex::bases(const Binding& cls) const {
   std::vector<Binding> out;
   if (cls.kind != Binding::Kind::Class) return out;
@@ -593,7 +616,7 @@ ModelValue ModuleIndex::evaluate(const PyModule& m, TSNode node, const ClassScop
       if (is(c, "list_splat")) return with_source(ModelValue::unknown("an unpacked sequence", text));
       items.push_back(evaluate(m, c, scope));
     }
-    auto kind = type == "list" ? ModelValue::Kind::List : type == "tuple" ? ModelValue::Kind::Tuple : ModelValue::Kind::Set;
+    auto kind = type == "list" ? ModelValue::Kind::List : type == "set" ? ModelValue::Kind::Set : ModelValue::Kind::Tuple;
     return with_source(ModelValue::sequence(kind, std::move(items)));
   }
   if (type == "dictionary") {
@@ -740,6 +763,16 @@ ModelValue ModuleIndex::evaluate_call(const PyModule& m, TSNode call, const Clas
   bool is_class = callee.kind == Binding::Kind::Class || value_classes.count(path) ||
                   (!last.empty() && std::isupper(static_cast<unsigned char>(last[0])));
   if (!is_class) return ModelValue::unknown("calls `" + std::string(src.slice(*fn)) + "()`, known only when Python runs");
+  if (path == "django.db.models.Q") {
+    // Q(a=1) holds the child ('a', 1): written either way, it is one Q.
+    std::sort(keywords.begin(), keywords.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<std::string, ModelValue>> flags;
+    for (auto& [k, v] : keywords) {
+      if (k.starts_with("_")) flags.emplace_back(k, v);
+      else positional.push_back(ModelValue::sequence(ModelValue::Kind::Tuple, {ModelValue::str(k), v}));
+    }
+    keywords = std::move(flags);
+  }
   return ModelValue::call(path, std::move(positional), std::move(keywords));
 }
 

@@ -59,6 +59,8 @@ class ModuleIndex {
   Binding resolve_name(const PyModule& m, const std::string& name, const ClassScope* scope = nullptr) const;
   Binding resolve_attribute(const Binding& b, const std::string& attr) const;
   Binding resolve_expression(const PyModule& m, TSNode expr, const ClassScope* scope = nullptr) const;
+  // An absolute dotted path: a repository module's name, else External.
+  Binding resolve_dotted(const std::string& dotted) const;
 
   ModelValue evaluate(const PyModule& m, TSNode expr, const ClassScope* scope = nullptr) const;
   ModelValue value_of(const Binding& b) const;

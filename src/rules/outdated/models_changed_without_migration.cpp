@@ -163,8 +163,7 @@ void ModelsChangedWithoutMigration::check(const CheckContext& ctx, Findings& out
       out.diagnostics().back().verbose_only = true;
       continue;
     }
-    std::string where = ctx.models_audit ? "(the migrations of " + c.app_label + " do not build it)"
-                                         : "(no migration in " + c.app_label + " " + verb(c.kind) + ")";
+    std::string where = "(no migration in " + c.app_label + " " + verb(c.kind) + ")";
     out.report(kInfo, c.path, c.span, text + " " + where,
                "run `python manage.py makemigrations " + c.app_label + "` and commit the migration with the change");
   }
