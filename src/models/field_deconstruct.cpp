@@ -121,8 +121,8 @@ ModelValue normalise_model_reference(const ModelValue& to, const FieldOwner& own
     if (to.text.find('.') == std::string::npos) return ModelValue::model(owner.app_label + "." + to.text);
     return ModelValue::model(to.text);
   }
-  if (to.kind == K::Ref) {
-    // A model class from outside the repository: django.contrib.auth.models.User -> auth.user.
+  if (to.kind == K::Ref && to.text.starts_with("django.contrib.")) {
+    // A contrib model: django.contrib.auth.models.User -> auth.user.
     const std::string& p = to.text;
     auto models_at = p.rfind(".models.");
     if (models_at != std::string::npos) {
@@ -222,6 +222,21 @@ FieldState deconstruct_field(const FieldCall& call, const FieldOwner& owner) {
   if (base == "NullBooleanField") {
     kw.erase("null");
     kw.erase("blank");
+  }
+  if (base == "ArrayField") {
+    // deconstruct() always writes size, and base_field as the inner field deconstructs.
+    if (absent("size")) kw["size"] = ModelValue::none();
+    if (kw.count("base_field") && kw["base_field"].kind == K::Call && !django_field_class(kw["base_field"].text).empty()) {
+      const ModelValue& inner = kw["base_field"];
+      FieldCall nested;
+      nested.path = inner.text;
+      nested.django_base = django_field_class(inner.text);
+      nested.positional = inner.items;
+      nested.keywords = inner.keywords;
+      FieldState f2 = deconstruct_field(nested, owner);
+      std::vector<std::pair<std::string, ModelValue>> kws(f2.kwargs.begin(), f2.kwargs.end());
+      kw["base_field"] = ModelValue::call(inner.text, f2.args, kws);
+    }
   }
   if (base == "JSONField") {
     drop_if("encoder", "None");

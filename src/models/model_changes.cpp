@@ -78,7 +78,7 @@ bool same_auto_field(const FieldState& a, const FieldState& b) {
   return false;
 }
 
-void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChange>& out) {
+void diff_fields(const ModelState& a, const ModelState& b, bool audit, std::vector<ModelChange>& out) {
   std::vector<const FieldState*> removed, added;
   for (const auto& f : a.fields)
     if (!b.field(f.name)) removed.push_back(&f);
@@ -117,6 +117,7 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
     c.path = b.path;
     c.span = b.span;
     if (f->cls == "<DEFAULT_AUTO_FIELD>") c.uncertain = "the implicit primary key depends on DEFAULT_AUTO_FIELD";
+    if (audit && !b.unknown_bases.empty()) c.uncertain = "it may come from `" + b.unknown_bases + "`, outside the repository";
     out.push_back(c);
   }
   for (const auto& nf : b.fields) {
@@ -154,8 +155,11 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
       for (auto* side : {n ? &nv->second : nullptr, o ? &ov->second : nullptr})
         if (side && !side->known() && ((o && n) || droppable)) add_reason(c.uncertain, "`" + k + "`: " + side->unknown_reason());
       if (k == "to" || k == "through")
-        for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
+        for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr}) {
           if (side && side->kind == K::Model) c.referenced_models.push_back(side->text);
+          // A class hook-check does not know as a model: its label is a guess.
+          if (side && side->kind == K::Ref) add_reason(c.uncertain, "`" + side->text + "` is a model hook-check cannot label");
+        }
     }
     if (of->args.size() != nf.args.size() || [&] {
           for (std::size_t i = 0; i < of->args.size(); ++i)
@@ -167,6 +171,9 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
       for (const auto& a : side->args)
         if (!a.known()) add_reason(c.uncertain, "a positional argument: " + a.unknown_reason());
     // A field class whose __init__ hook-check cannot read may fill in what was left out.
+    // Against a migration, a field class with its own deconstruct() may write another path.
+    if (audit && of->cls != nf.cls && (!of->semantics_known || !nf.semantics_known))
+      add_reason(c.uncertain, "`" + nf.cls + "` deconstructs in ways hook-check cannot read");
     if (only_presence && !presence_understood && of->cls == nf.cls && (!of->semantics_known || !nf.semantics_known))
       add_reason(c.uncertain, "`" + nf.cls + "` may set defaults of its own, which hook-check cannot read");
     std::string detail;
@@ -176,7 +183,41 @@ void diff_fields(const ModelState& a, const ModelState& b, std::vector<ModelChan
   }
 }
 
-void diff_options(const ModelState& a, const ModelState& b, std::vector<ModelChange>& out) {
+// Indexes match by deconstruction; an unnamed one also matches the same index
+// under the name Django gave it (set_name_with_model), which a migration spells out.
+bool same_indexes(const ModelValue& a, const ModelValue& b) {
+  std::vector<std::string> left, right;
+  auto nameless = [](const ModelValue& idx) {
+    std::vector<std::pair<std::string, ModelValue>> kw;
+    for (const auto& [k, v] : idx.keywords)
+      if (k != "name") kw.emplace_back(k, v);
+    return ModelValue::call(idx.text, idx.items, kw).canonical();
+  };
+  std::vector<const ModelValue*> ra, rb;
+  for (const auto& i : a.items) ra.push_back(&i);
+  for (const auto& i : b.items) rb.push_back(&i);
+  for (auto it = ra.begin(); it != ra.end();) {
+    auto m = std::find_if(rb.begin(), rb.end(), [&](const ModelValue* x) { return x->canonical() == (*it)->canonical(); });
+    if (m == rb.end()) {
+      ++it;
+      continue;
+    }
+    rb.erase(m);
+    it = ra.erase(it);
+  }
+  for (auto it = ra.begin(); it != ra.end();) {
+    auto m = std::find_if(rb.begin(), rb.end(), [&](const ModelValue* x) {
+      bool one_unnamed = !x->keyword("name") || !(*it)->keyword("name");
+      return one_unnamed && nameless(*x) == nameless(**it);
+    });
+    if (m == rb.end()) return false;
+    rb.erase(m);
+    it = ra.erase(it);
+  }
+  return rb.empty();
+}
+
+void diff_options(const ModelState& a, const ModelState& b, bool audit, std::vector<ModelChange>& out) {
   for (const auto& key : option_keys()) {
     auto ov = a.options.find(key);
     auto nv = b.options.find(key);
@@ -188,6 +229,8 @@ void diff_options(const ModelState& a, const ModelState& b, std::vector<ModelCha
       if (on && nn) continue;
     }
     if (o && n && ov->second.canonical() == nv->second.canonical()) continue;
+    if (key == "indexes" && same_indexes(o ? ov->second : ModelValue::sequence(K::Set, {}), n ? nv->second : ModelValue::sequence(K::Set, {})))
+      continue;
     ModelChange c{ModelChange::Kind::AlterOption, b.app_label, b.name};
     c.option = key;
     c.path = b.path;
@@ -199,6 +242,7 @@ void diff_options(const ModelState& a, const ModelState& b, std::vector<ModelCha
     c.detail = (o ? shorten(ov->second.display()) : std::string("(unset)")) + " → " + (n ? shorten(nv->second.display()) : std::string("(unset)"));
     for (auto* side : {o ? &ov->second : nullptr, n ? &nv->second : nullptr})
       if (side && !side->known()) add_reason(c.uncertain, "`Meta." + key + "`: " + side->unknown_reason());
+    if (audit && !b.unknown_bases.empty()) add_reason(c.uncertain, "its Meta may come from `" + b.unknown_bases + "`");
     out.push_back(c);
   }
 }
@@ -211,7 +255,7 @@ std::string managers_signature(const ModelState& m) {
 
 }  // namespace
 
-std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectModels& after) {
+std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectModels& after, bool audit) {
   std::vector<ModelChange> out;
   auto skip = [&](const std::string& label) { return before.unreadable_apps.count(label) || after.unreadable_apps.count(label); };
   std::vector<const ModelState*> removed, added;
@@ -256,8 +300,8 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
       continue;
     }
     // The autodetector compares fields of managed concrete models only.
-    if (!b.proxy && a.managed && b.managed) diff_fields(a, b, out);
-    diff_options(a, b, out);
+    if (!b.proxy && a.managed && b.managed) diff_fields(a, b, audit, out);
+    diff_options(a, b, audit, out);
     if (managers_signature(a) != managers_signature(b)) {
       ModelChange c{ModelChange::Kind::AlterManagers, b.app_label, b.name};
       c.detail = "managers used in migrations changed";
@@ -266,6 +310,7 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
       for (const auto* m : {&a, &b})
         for (const auto& [name, v] : m->managers)
           if (!v.known()) add_reason(c.uncertain, "manager `" + name + "`: " + v.unknown_reason());
+      if (audit && !b.unknown_bases.empty()) add_reason(c.uncertain, "its managers may come from `" + b.unknown_bases + "`");
       out.push_back(c);
     }
   }

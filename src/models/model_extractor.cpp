@@ -169,7 +169,36 @@ class Extractor {
     return std::nullopt;
   }
 
-  bool is_model(const Binding& cls) const { return index_.inherits_from(cls, kModelBase); }
+  bool is_model(const Binding& cls) const { return index_.inherits_from(cls, kModelBase) || !external_model_base(cls).empty(); }
+
+  // A base from outside the repository that makes a class a model: a library's
+  // model (django.contrib.auth.models.AbstractUser, treebeard's MP_Node), or any
+  // outside base of a class that declares fields.
+  std::string external_model_base(const Binding& cls, int depth = 0) const {
+    if (depth > 20) return {};
+    bool declares_fields = false;
+    for_each_assignment(cls, [&](const std::string&, TSNode, TSNode right, TSNode body) {
+      if (declares_fields || !is(right, "call")) return;
+      auto fn = field(right, "function");
+      ClassScope scope{cls.module, body};
+      declares_fields = fn && field_class_of(index_.resolve_expression(*cls.module, *fn, &scope), index_).has_value();
+    });
+    for (const auto& base : index_.bases(cls)) {
+      if (base.kind == Binding::Kind::External && !base.dotted.starts_with("builtins.") && base.dotted != "object") {
+        std::string last = base.dotted.substr(base.dotted.rfind('.') + 1);
+        bool model_like = base.dotted.find(".models.") != std::string::npos || last.ends_with("Model") || last.ends_with("_Node");
+        // Of Django's own classes only contrib's abstract models bring fields (TextChoices does not).
+        if (base.dotted.starts_with("django."))
+          model_like = base.dotted.starts_with("django.contrib.") && (last.starts_with("Abstract") || last == "PermissionsMixin");
+        else if (model_like || declares_fields)
+          return base.dotted;
+        if (model_like) return base.dotted;
+      }
+      if (base.kind == Binding::Kind::Class)
+        if (auto found = external_model_base(base, depth + 1); !found.empty()) return found;
+    }
+    return {};
+  }
 
   bool is_abstract(const Binding& cls) const {
     auto meta = own_meta(cls);
@@ -280,6 +309,20 @@ class Extractor {
       out[name] = index_.value_of(*b);
       if (b->module == meta->module) spans[name] = b->module->tree.source.span(b->node);
     }
+    // `indexes.extend(...)`, `ordering += [...]`: an option changed by a statement is not its assignment.
+    if (auto body = field(meta->node, "body")) {
+      const SourceText& src = meta->module->tree.source;
+      for (TSNode stmt : named_children(*body)) {
+        if (!is(stmt, "expression_statement")) continue;
+        for (TSNode e : named_children(stmt)) {
+          std::string text(src.slice(e));
+          if (is(e, "assignment")) continue;
+          for (auto& [name, v] : out)
+            if (text.starts_with(name + ".") || text.starts_with(name + " ") || text.starts_with(name + "+") || text.starts_with(name + "["))
+              v = ModelValue::unknown("changed by `" + text.substr(0, 40) + "` in Meta", text);
+        }
+      }
+    }
     return out;
   }
 
@@ -387,9 +430,7 @@ class Extractor {
     };
     s.proxy = flag("proxy", false);
     s.managed = flag("managed", true);
-    for (const auto& base : index_.bases(mc.cls))
-      if (base.kind == Binding::Kind::External && base.dotted != "django.db.models.Model" && !base.dotted.starts_with("builtins."))
-        s.unknown_bases = base.dotted;
+    s.unknown_bases = external_model_base(mc.cls);
     FieldOwner owner{mc.app_label, mc.name, version_, {}};
     if (auto it = s.options.find("default_related_name"); it != s.options.end() && it->second.kind == ModelValue::Kind::Str)
       owner.default_related_name = it->second.text;
@@ -433,6 +474,25 @@ class Extractor {
       }
     }
     s.managers = state_managers(mc.cls, s.options);
+    // Index and constraint names may say %(app_label)s and %(class)s (abstract bases): Django fills them in.
+    for (const char* key : {"indexes", "constraints"})
+      if (auto it = s.options.find(key); it != s.options.end())
+        for (auto& item : it->second.items)
+          if (item.kind == ModelValue::Kind::Call) {
+            auto kws = item.keywords;
+            for (auto& [k, v] : kws)
+              if (k == "name" && v.kind == ModelValue::Kind::Str && v.text.find("%(") != std::string::npos) {
+                std::string n = v.text;
+                auto replace = [&](const std::string& from, std::string to) {
+                  std::transform(to.begin(), to.end(), to.begin(), [](unsigned char c) { return std::tolower(c); });
+                  for (std::size_t at; (at = n.find(from)) != std::string::npos;) n.replace(at, from.size(), to);
+                };
+                replace("%(app_label)s", s.app_label);
+                replace("%(class)s", s.name);
+                v = ModelValue::str(n);
+              }
+            item = ModelValue::call(item.text, item.items, kws);
+          }
     normalise_options(s.options, version_);
     return s;
   }

@@ -87,6 +87,30 @@ ModelValue number_value(long double x, bool integral) {
   return ModelValue::number(canonical_number(buf));
 }
 
+std::string q_connector(const ModelValue& q) {
+  const ModelValue* c = q.keyword("_connector");
+  return c && c->kind == ModelValue::Kind::Str ? c->text : "AND";
+}
+
+bool q_negated(const ModelValue& q) {
+  const ModelValue* n = q.keyword("_negated");
+  return n && n->kind == ModelValue::Kind::Bool && n->boolean;
+}
+
+// Q(a) & Q(b) as Django's tree.Node.add() builds it: children of a Q with the
+// same connector (or a single child), not negated, join the new node's.
+ModelValue combine_q(const std::string& connector, const ModelValue& a, const ModelValue& b) {
+  std::vector<ModelValue> children;
+  for (const ModelValue* side : {&a, &b}) {
+    bool squash = !q_negated(*side) && (q_connector(*side) == connector || side->items.size() == 1);
+    if (squash) children.insert(children.end(), side->items.begin(), side->items.end());
+    else children.push_back(*side);
+  }
+  std::vector<std::pair<std::string, ModelValue>> kw;
+  if (connector != "AND") kw.emplace_back("_connector", ModelValue::str(connector));
+  return ModelValue::call("django.db.models.Q", std::move(children), std::move(kw));
+}
+
 ModelValue arithmetic(const std::string& op, const ModelValue& a, const ModelValue& b) {
   long double x, y;
   bool xi, yi;
@@ -112,8 +136,8 @@ ModelValue arithmetic(const std::string& op, const ModelValue& a, const ModelVal
     for (int i = 0; i < static_cast<int>(y); ++i) s += a.text;
     return ModelValue::str(s);
   }
-  // Q objects combine; the result deconstructs from both sides.
-  if ((op == "&" || op == "|") && a.kind == K::Call && b.kind == K::Call) return ModelValue::call("operator" + op, {a, b}, {});
+  if ((op == "&" || op == "|") && a.kind == K::Call && b.kind == K::Call && a.text == "django.db.models.Q" && b.text == "django.db.models.Q")
+    return combine_q(op == "&" ? "AND" : "OR", a, b);
   return ModelValue::unknown("an expression (`" + op + "`) evaluated only when Python runs");
 }
 
@@ -500,12 +524,20 @@ ModelValue ModuleIndex::value_of(const Binding& b) const {
     case Binding::Kind::External: {
       std::string path = canonical_django_path(b.dotted);
       if (path.starts_with("django.conf.settings.")) {
+        std::string name = path.substr(21);
+        // A swappable model is compared by the setting's name; any other setting's value is the project's.
+        if (name != "AUTH_USER_MODEL") return ModelValue::unknown("`settings." + name + "`, known only when Django runs");
         ModelValue v;
         v.kind = ModelValue::Kind::Setting;
-        v.text = path.substr(21);
+        v.text = name;
         return v;
       }
       if (path == "builtins.True" || path == "builtins.False") return ModelValue::boolean_value(path == "builtins.True");
+      // A constant of another library (logging.INFO, status.HTTP_200_OK) has a value hook-check cannot see.
+      std::string last = path.substr(path.rfind('.') + 1);
+      bool constant = !last.empty() && std::none_of(last.begin(), last.end(), [](unsigned char c) { return std::islower(c); }) &&
+                      std::any_of(last.begin(), last.end(), [](unsigned char c) { return std::isupper(c); });
+      if (constant && !path.starts_with("django.")) return ModelValue::unknown("`" + path + "`, a constant of another library");
       return ModelValue::ref(path);
     }
     case Binding::Kind::Module:
@@ -678,7 +710,14 @@ ModelValue ModuleIndex::evaluate(const PyModule& m, TSNode node, const ClassScop
       std::string o(src.slice(*op));
       if (o == "-") return with_source(arithmetic("-", ModelValue::number("0"), inner));
       if (o == "+") return with_source(arithmetic("+", ModelValue::number("0"), inner));
-      if (o == "~" && inner.kind == ModelValue::Kind::Call) return with_source(ModelValue::call("operator~", {inner}, {}));
+      if (o == "~" && inner.kind == ModelValue::Kind::Call && inner.text == "django.db.models.Q") {
+        // ~Q(...) is the same Q with _negated flipped.
+        std::vector<std::pair<std::string, ModelValue>> kw;
+        for (const auto& [k, v] : inner.keywords)
+          if (k != "_negated") kw.emplace_back(k, v);
+        if (!q_negated(inner)) kw.emplace_back("_negated", ModelValue::boolean_value(true));
+        return with_source(ModelValue::call(inner.text, inner.items, std::move(kw)));
+      }
     }
     return with_source(ModelValue::unknown("an expression", text));
   }
@@ -755,6 +794,36 @@ ModelValue ModuleIndex::evaluate_call(const PyModule& m, TSNode call, const Clas
       return positional[0];
     if (name == "str" && positional.size() == 1 && positional[0].kind == ModelValue::Kind::Str) return positional[0];
     return ModelValue::unknown("calls `" + name + "()`");
+  }
+  if (callee.kind == Binding::Kind::Class && positional.size() == 1 && keywords.empty()) {
+    static const std::set<std::string> int_enums = {"enum.IntEnum", "enum.IntFlag", "django.db.models.IntegerChoices"};
+    static const std::set<std::string> enums = {"enum.Enum", "enum.IntEnum", "enum.IntFlag", "enum.Flag", "enum.StrEnum",
+                                                "django.db.models.TextChoices", "django.db.models.IntegerChoices", "django.db.models.Choices"};
+    if (inherits_from(callee, int_enums) && positional[0].kind == ModelValue::Kind::Number) return positional[0];
+    if (inherits_from(callee, enums)) return ModelValue::unknown("an enum member, compared by its value", std::string(src.slice(call)));
+  }
+  if (path == "datetime.timedelta") {
+    // timedelta(hours=1) == timedelta(0, 3600): compared as days, seconds, microseconds.
+    static const std::vector<std::pair<std::string, long double>> units = {
+        {"days", 86400e6L}, {"seconds", 1e6L}, {"microseconds", 1}, {"milliseconds", 1e3L}, {"minutes", 60e6L}, {"hours", 3600e6L}, {"weeks", 604800e6L}};
+    long double micros = 0;
+    bool known = positional.size() <= 7;
+    auto add = [&](const ModelValue& v, long double unit) {
+      char* end = nullptr;
+      if (v.kind != ModelValue::Kind::Number) return false;
+      micros += std::strtold(v.text.c_str(), &end) * unit;
+      return true;
+    };
+    for (std::size_t i = 0; known && i < positional.size(); ++i) known = add(positional[i], units[i].second);
+    for (const auto& [k, v] : keywords) {
+      auto it = std::find_if(units.begin(), units.end(), [&](const auto& u) { return u.first == k; });
+      known = known && it != units.end() && add(v, it->second);
+    }
+    if (known) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.0Lf", micros);
+      return ModelValue::call(path, {ModelValue::number(canonical_number(buf))}, {});
+    }
   }
   // A class builds an instance Django compares by its deconstruction; a
   // function's result is known only when it runs.

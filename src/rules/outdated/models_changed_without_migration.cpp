@@ -130,7 +130,7 @@ void ModelsChangedWithoutMigration::check(const CheckContext& ctx, Findings& out
       out.report_as(Severity::Note, kInfo, path, kFileStart,
                     "could not tell whether the models of this module need a migration: it is not valid Python",
                     "fix the syntax error; `python -m py_compile " + path + "` shows it");
-  auto changes = diff_models(*ctx.models_before, *ctx.models_after);
+  auto changes = diff_models(*ctx.models_before, *ctx.models_after, ctx.models_audit);
   if (changes.empty()) return;
   // In audit mode `before` is what the migrations build: nothing more covers a change.
   std::map<std::string, AddedOperations> added;
