@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "check/facts_store.hpp"
 #include "check/project_view.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
@@ -28,6 +29,11 @@ std::set<std::string> changed_since(const Snapshot& target, const Snapshot* refe
     if (!before || before->id != file.id) out.insert(path);
   }
   return out;
+}
+
+bool cache_disabled_by_environment() {
+  const char* v = std::getenv("HOOK_CHECK_NO_CACHE");
+  return v && *v && std::string_view(v) != "0";
 }
 
 // Drops what the configuration excludes, so excluded files are invisible to every rule.
@@ -189,7 +195,9 @@ CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
   }
 
   parser_ = std::make_unique<PythonParser>();
-  cache_ = std::make_unique<FactsCache>(repo, *parser_);
+  if (options.cache && !cache_disabled_by_environment())
+    store_ = std::make_unique<FactsStore>(FactsStore::dir_for(repo.common_dir()));
+  cache_ = std::make_unique<FactsCache>(repo, *parser_, store_.get());
   // A progress line for long runs, on a terminal only; cleared when done.
   const bool show_progress = isatty(STDERR_FILENO) == 1 && !std::getenv("CI");
   if (show_progress)
@@ -199,11 +207,14 @@ CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
   target_ = configured_view(std::move(target_snapshot), config_, *cache_);
   if (base_tip && fork) {
     fork_ = configured_view(repo.commit_snapshot(*fork, "merge-base"), config_, *cache_);
-    base_ = configured_view(repo.commit_snapshot(*base_tip, base_name_), config_, *cache_);
+    // A branch whose base has not moved since it forked compares with one view, not two alike.
+    base_ = *base_tip == *fork ? fork_
+                               : std::shared_ptr<ProjectView>(configured_view(repo.commit_snapshot(*base_tip, base_name_), config_, *cache_));
     base_info_ = BaseInfo{base_name_, base_tip->hex(), fork->hex()};
   }
   if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");
   cache_->on_parse = nullptr;
+  if (store_) store_->save();
 }
 
 CheckSession::~CheckSession() = default;

@@ -22,6 +22,8 @@ struct CheckOptions {
   bool all = false;
   std::vector<std::string> select;  // codes or prefixes; empty = all
   std::vector<std::string> ignore;
+  // The facts cache under the git dir (off with --no-cache or HOOK_CHECK_NO_CACHE=1).
+  bool cache = true;
 };
 
 struct BaseInfo {
@@ -45,6 +47,7 @@ struct CheckResult {
 class Repository;
 class PythonParser;
 class FactsCache;
+class FactsStore;
 struct ProjectView;
 struct CheckContext;
 
@@ -71,12 +74,13 @@ class CheckSession {
   CheckOptions options_;
   std::unique_ptr<Repository> repo_;
   std::unique_ptr<PythonParser> parser_;
+  std::unique_ptr<FactsStore> store_;
   std::unique_ptr<FactsCache> cache_;
   Config config_;
   std::string target_name_;
   std::string base_name_;
   std::optional<ObjectId> tip_;
-  std::unique_ptr<ProjectView> target_, fork_, base_;
+  std::shared_ptr<ProjectView> target_, fork_, base_;  // base_ is fork_ when the base has not moved
   std::optional<BaseInfo> base_info_;
   std::vector<std::string> notes_;
 };

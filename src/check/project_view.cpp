@@ -5,7 +5,9 @@
 #include <set>
 #include <thread>
 
+#include "check/facts_store.hpp"
 #include "python/app_config.hpp"
+#include "python/facts_codec.hpp"
 #include "python/syntax_tree.hpp"
 
 namespace hc {
@@ -13,7 +15,11 @@ namespace hc {
 std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& file) {
   auto it = migrations_.find(file.id);
   if (it != migrations_.end()) return it->second;
-  auto facts = std::make_shared<const MigrationFacts>(parse_migration(parser_, reader_.read(file)));
+  std::shared_ptr<const MigrationFacts> facts = store_ ? store_->find(file.id) : nullptr;
+  if (!facts) {
+    facts = std::make_shared<const MigrationFacts>(parse_migration(parser_, reader_.read(file)));
+    if (store_) store_->add(file.id, *facts);
+  }
   migrations_.emplace(file.id, facts);
   if (on_parse) on_parse(migrations_.size());
   return facts;
@@ -22,14 +28,26 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
 void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   std::vector<std::pair<ObjectId, std::string>> work;
   std::set<ObjectId> queued;
-  for (const SnapshotFile* f : files)
-    if (!migrations_.count(f->id) && queued.insert(f->id).second) work.emplace_back(f->id, reader_.read(*f));
+  for (const SnapshotFile* f : files) {
+    if (migrations_.count(f->id) || !queued.insert(f->id).second) continue;
+    if (auto cached = store_ ? store_->find(f->id) : nullptr) {
+      migrations_.emplace(f->id, std::move(cached));
+      if (on_parse) on_parse(migrations_.size());
+      continue;
+    }
+    work.emplace_back(f->id, reader_.read(*f));
+  }
   std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
   if (work.size() < 64) threads = 1;  // not worth starting threads
   std::vector<std::shared_ptr<const MigrationFacts>> parsed(work.size());
+  std::vector<std::string> encoded(store_ ? work.size() : 0);
+  // Each parse is encoded for the store by the thread that made it.
+  auto parse_one = [&](const PythonParser& parser, std::size_t i) {
+    parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].second)));
+    if (store_) encoded[i] = encode_facts(*parsed[i]);
+  };
   if (threads == 1)
-    for (std::size_t i = 0; i < work.size(); ++i)
-      parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser_, std::move(work[i].second)));
+    for (std::size_t i = 0; i < work.size(); ++i) parse_one(parser_, i);
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(threads);
   std::vector<std::thread> pool;
@@ -37,8 +55,7 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
     pool.emplace_back([&, t] {
       try {
         PythonParser parser;  // one per thread: a TSParser is not shareable
-        for (std::size_t i; (i = next++) < work.size();)
-          parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].second)));
+        for (std::size_t i; (i = next++) < work.size();) parse_one(parser, i);
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -47,6 +64,7 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   for (std::size_t i = 0; i < work.size(); ++i) {
+    if (store_) store_->add_encoded(work[i].first, std::move(encoded[i]));
     migrations_.emplace(work[i].first, parsed[i]);
     if (on_parse) on_parse(migrations_.size());
   }

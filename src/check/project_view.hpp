@@ -18,6 +18,7 @@
 namespace hc {
 
 class PythonParser;
+class FactsStore;
 
 struct Migration {
   MigrationKey key;   // key.app is the app's id
@@ -29,7 +30,9 @@ struct Migration {
 
 class FactsCache {
  public:
-  FactsCache(const ContentReader& reader, const PythonParser& parser) : reader_(reader), parser_(parser) {}
+  // With a `store`, facts are looked up there before parsing, and what is parsed is added to it.
+  FactsCache(const ContentReader& reader, const PythonParser& parser, FactsStore* store = nullptr)
+      : reader_(reader), parser_(parser), store_(store) {}
   std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
   // Parses the files not parsed yet, on every core: contents are read first,
   // in this thread (libgit2's repository is not shared across threads).
@@ -42,6 +45,7 @@ class FactsCache {
  private:
   const ContentReader& reader_;
   const PythonParser& parser_;
+  FactsStore* store_;
   std::map<ObjectId, std::shared_ptr<const MigrationFacts>> migrations_;
   std::map<ObjectId, std::optional<std::string>> labels_;
 };

@@ -25,6 +25,7 @@ CheckOptions hook_options(int argc, char** argv) {
     if (a == "--base" && i + 1 < argc) o.base = argv[++i];
     else if (a.rfind("--base=", 0) == 0) o.base = a.substr(7);
     else if (a == "--repo" && i + 1 < argc) o.repo = argv[++i];
+    else if (a == "--no-cache") o.cache = false;
   }
   if (const char* base = std::getenv("HOOK_CHECK_BASE"); base && *base && !o.base) o.base = base;
   return o;

@@ -81,6 +81,11 @@ std::string Repository::workdir() const {
   return wd ? wd : "";
 }
 
+std::string Repository::common_dir() const {
+  const char* dir = git_repository_commondir(repo_.get());
+  return dir ? dir : git_repository_path(repo_.get());
+}
+
 bool Repository::is_shallow() const { return git_repository_is_shallow(repo_.get()) == 1; }
 
 std::optional<ObjectId> Repository::head_commit() const {

@@ -1,0 +1,61 @@
+// The facts cache on disk: parsed migrations kept by blob id under the git
+// dir (`hook-check/facts-v<N>/`), so a run parses only blobs no run has seen.
+// 256 shards by the id's first byte: adding one migration rewrites one small
+// file. Every failure here is a miss or a skipped write, never an error: a
+// missing, stale, corrupt or unwritable cache only costs a parse.
+#pragma once
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "core/object_id.hpp"
+#include "python/migration_facts.hpp"
+
+namespace hc {
+
+class FactsStore {
+ public:
+  // The store kept in `dir` (created on the first save); nothing is read yet.
+  explicit FactsStore(std::string dir);
+  // The store for a repository's git dir (the common dir for worktrees).
+  static std::string dir_for(const std::string& git_common_dir);
+  // What identifies this build's facts: tool version, codec format, parser sources, grammar.
+  static std::string build_key();
+
+  // Decoded facts for `blob`, or null when the cache does not hold it (or holds it damaged).
+  std::shared_ptr<const MigrationFacts> find(const ObjectId& blob);
+  void add(const ObjectId& blob, const MigrationFacts& facts);
+  // The same, with the facts already encoded (by the thread that parsed them).
+  void add_encoded(const ObjectId& blob, std::string bytes);
+  // Writes the shards that gained entries, each to a temporary file renamed
+  // over the old one, so a concurrent reader sees one whole version or the other.
+  void save();
+
+  const std::string& dir() const { return dir_; }
+  std::size_t hits() const { return hits_; }
+
+ private:
+  struct Shard {
+    bool loaded = false;
+    bool dirty = false;
+    std::string bytes;                                  // the file as read
+    std::map<ObjectId, std::string_view> stored;        // payloads, into `bytes`
+    std::map<ObjectId, std::string> added;              // encoded this run
+    std::set<ObjectId> used;                            // looked up or added this run
+  };
+  Shard& shard(const ObjectId& blob);
+  void load(std::uint8_t index, Shard& s) const;
+  std::string dir_;
+  std::string key_;
+  std::array<std::unique_ptr<Shard>, 256> shards_;
+  std::size_t hits_ = 0;
+};
+
+// The shard file's checksum of one payload (exposed for the tests that damage one).
+std::uint64_t facts_payload_hash(std::string_view bytes);
+
+}  // namespace hc
