@@ -127,16 +127,19 @@ Config read_config(const Repository& repo, const Snapshot& snapshot) {
   return parse_config(repo.read(*file), "pyproject.toml");
 }
 
-std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache) {
-  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels);
+std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
+                                             const ViewFocus* focus) {
+  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels, focus);
 }
 
-CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
+CheckSession::CheckSession(const CheckOptions& options) : CheckSession(options, nullptr) {}
+
+CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Repository> repository) : options_(options) {
   for (const auto* list : {&options.select, &options.ignore})
     for (const auto& code : *list)
       if (!is_known_code_or_prefix(code)) throw Error("unknown rule code or prefix `" + code + "` (see `hook-check rules`)");
 
-  repo_ = std::make_unique<Repository>(Repository::open(options.repo));
+  repo_ = repository ? std::move(repository) : std::make_unique<Repository>(Repository::open(options.repo));
   Repository& repo = *repo_;
 
   // The target, and the commit its branch stands on.
@@ -204,13 +207,50 @@ CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
     cache_->on_parse = [](std::size_t n) {
       if (n % 250 == 0) std::fprintf(stderr, "\rhook-check: %zu migrations parsed", n);
     };
-  target_ = configured_view(std::move(target_snapshot), config_, *cache_);
+  std::optional<Snapshot> fork_snapshot, base_snapshot;
   if (base_tip && fork) {
-    fork_ = configured_view(repo.commit_snapshot(*fork, "merge-base"), config_, *cache_);
+    fork_snapshot = repo.commit_snapshot(*fork, "merge-base");
     // A branch whose base has not moved since it forked compares with one view, not two alike.
-    base_ = *base_tip == *fork ? fork_
-                               : std::shared_ptr<ProjectView>(configured_view(repo.commit_snapshot(*base_tip, base_name_), config_, *cache_));
+    if (*base_tip != *fork) base_snapshot = repo.commit_snapshot(*base_tip, base_name_);
     base_info_ = BaseInfo{base_name_, base_tip->hex(), fork->hex()};
+  }
+  std::optional<ViewFocus> focus;
+  if (options.focused && !options.all) {
+    // What the change touches, both ways: added, edited and deleted paths.
+    Snapshot parent;
+    const Snapshot* reference = fork_snapshot ? &*fork_snapshot : &parent;
+    if (!fork_snapshot) {
+      std::optional<ObjectId> p = tip_;
+      if (options.target == TargetKind::Commit && tip_) p = repo.first_parent(*tip_);
+      if (p) parent = repo.commit_snapshot(*p, "parent");
+    }
+    focus.emplace();
+    focus->paths = changed_since(target_snapshot, reference);
+    for (const auto& path : changed_since(*reference, &target_snapshot)) focus->paths.insert(path);
+  }
+  auto build = [&] {
+    target_ = configured_view(target_snapshot, config_, *cache_, focus ? &*focus : nullptr);
+    if (fork_snapshot) fork_ = configured_view(*fork_snapshot, config_, *cache_, focus ? &*focus : nullptr);
+    base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(*base_snapshot, config_, *cache_, focus ? &*focus : nullptr))
+                          : fork_;
+  };
+  build();
+  // The views of a run must hold the same apps (a rule looks a migration of
+  // one up in another): build again with the apps any of them needed.
+  for (int round = 0; focus && round < 3; ++round) {
+    std::set<std::string> apps = target_->loaded_apps;
+    for (const auto* v : {fork_.get(), base_.get()})
+      if (v) apps.insert(v->loaded_apps.begin(), v->loaded_apps.end());
+    // An app a snapshot does not have cannot be loaded there.
+    auto holds_all = [&](const ProjectView* v) {
+      return !v || std::all_of(apps.begin(), apps.end(), [&](const std::string& a) {
+               return v->loaded_apps.count(a) || !v->layout.app(a) || v->layout.app(a)->id != a;
+             });
+    };
+    if (holds_all(target_.get()) && holds_all(fork_.get()) && holds_all(base_.get())) break;
+    focus->apps = std::move(apps);
+    if (round == 2) focus.reset();  // not settling: whole views
+    build();
   }
   if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");
   cache_->on_parse = nullptr;
@@ -248,6 +288,10 @@ CheckResult CheckSession::run() const {
   return result;
 }
 
-CheckResult run_check(const CheckOptions& options) { return CheckSession(options).run(); }
+CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository) {
+  CheckOptions focused = options;
+  focused.focused = true;
+  return CheckSession(focused, std::move(repository)).run();
+}
 
 }  // namespace hc

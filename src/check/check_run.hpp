@@ -24,6 +24,9 @@ struct CheckOptions {
   std::vector<std::string> ignore;
   // The facts cache under the git dir (off with --no-cache or HOOK_CHECK_NO_CACHE=1).
   bool cache = true;
+  // Views hold only what the findings on changed paths need (run_check's
+  // choice; commands that show whole graphs keep whole views).
+  bool focused = false;
 };
 
 struct BaseInfo {
@@ -57,6 +60,8 @@ struct CheckContext;
 class CheckSession {
  public:
   explicit CheckSession(const CheckOptions& options);
+  // With the repository a caller already opened (what libgit2 read stays read).
+  CheckSession(const CheckOptions& options, std::unique_ptr<Repository> repository);
   ~CheckSession();
   CheckResult run() const;
   CheckContext context() const;
@@ -85,7 +90,7 @@ class CheckSession {
   std::vector<std::string> notes_;
 };
 
-CheckResult run_check(const CheckOptions& options);
+CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository = nullptr);
 
 class Repository;
 class Snapshot;
@@ -94,7 +99,9 @@ struct ProjectView;
 // The configuration a snapshot carries (its pyproject.toml), defaults without one.
 Config read_config(const Repository& repo, const Snapshot& snapshot);
 // A view of `snapshot` as the configuration asks: excluded paths dropped, app labels overridden.
-std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache);
+struct ViewFocus;
+std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
+                                             const ViewFocus* focus = nullptr);
 
 // The names tried, in order, when no base is given.
 const std::vector<std::string>& default_base_candidates();

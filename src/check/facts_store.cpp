@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 
 #include "python/facts_codec.hpp"
 #include "python/syntax_tree.hpp"
@@ -19,8 +20,8 @@
 namespace hc {
 namespace {
 
-constexpr char kMagic[8] = {'H', 'C', 'F', 'A', 'C', 'T', 'S', '1'};
-constexpr std::size_t kIndexEntry = 20 + 4 + 8;
+constexpr char kMagic[8] = {'H', 'C', 'F', 'A', 'C', 'T', 'S', '2'};
+constexpr std::size_t kIndexEntry = 20 + 4 + 8 + 1;  // id, length, hash, flags
 // A shard past this size drops the entries this run did not use: 256 shards
 // keep the cache under ~128 MB whatever the history of the repository.
 constexpr std::size_t kMaxShardBytes = 512 * 1024;
@@ -89,6 +90,17 @@ std::uint64_t facts_payload_hash(std::string_view bytes) {
   return h;
 }
 
+namespace {
+// The flags decide what a view may leave out: a damaged one must not pass.
+std::uint64_t entry_hash(std::string_view bytes, std::uint8_t flags) {
+  return facts_payload_hash(bytes) ^ (static_cast<std::uint64_t>(flags) + 1) * 0x9e3779b97f4a7c15ull;
+}
+}  // namespace
+
+std::uint8_t facts_graph_flags(const MigrationFacts& facts) {
+  return static_cast<std::uint8_t>((facts.run_before.empty() ? 0 : kHasRunBefore) | (facts.replaces.empty() ? 0 : kHasReplaces));
+}
+
 FactsStore::FactsStore(std::string dir) : dir_(std::move(dir)), key_(build_key()) {}
 
 std::string FactsStore::dir_for(const std::string& git_common_dir) {
@@ -133,12 +145,13 @@ void FactsStore::load(std::uint8_t index, Shard& s) const {
     std::memcpy(id.bytes.data(), b.data() + at, 20);
     std::size_t len = get_le(b.data() + at + 20, 4);
     std::uint64_t hash = get_le(b.data() + at + 24, 8);
+    auto flags = static_cast<std::uint8_t>(b[at + 32]);
     if (b.size() - payload < len) return reject();
     std::string_view bytes(b.data() + payload, len);
     payload += len;
     // A damaged entry is dropped alone; it is parsed again and rewritten.
-    if (id.bytes[0] != index || facts_payload_hash(bytes) != hash) continue;
-    s.stored.emplace(id, bytes);
+    if (id.bytes[0] != index || entry_hash(bytes, flags) != hash) continue;
+    s.stored.emplace(id, Shard::Entry{bytes, flags});
   }
   if (payload != b.size()) return reject();
 }
@@ -146,9 +159,11 @@ void FactsStore::load(std::uint8_t index, Shard& s) const {
 std::shared_ptr<const MigrationFacts> FactsStore::find(const ObjectId& blob) {
   Shard& s = shard(blob);
   std::string_view bytes;
-  if (auto it = s.added.find(blob); it != s.added.end()) bytes = it->second;
-  else if (auto st = s.stored.find(blob); st != s.stored.end()) bytes = st->second;
+  std::uint8_t flags = 0;
+  if (auto it = s.added.find(blob); it != s.added.end()) std::tie(bytes, flags) = it->second;
+  else if (auto st = s.stored.find(blob); st != s.stored.end()) std::tie(bytes, flags) = std::tie(st->second.bytes, st->second.flags);
   else return nullptr;
+  if (flags & kFlagsOnly) return nullptr;
   auto facts = decode_facts(bytes);
   if (!facts) {
     s.stored.erase(blob);
@@ -159,11 +174,28 @@ std::shared_ptr<const MigrationFacts> FactsStore::find(const ObjectId& blob) {
   return std::make_shared<const MigrationFacts>(std::move(*facts));
 }
 
-void FactsStore::add(const ObjectId& blob, const MigrationFacts& facts) { add_encoded(blob, encode_facts(facts)); }
-
-void FactsStore::add_encoded(const ObjectId& blob, std::string bytes) {
+std::optional<std::uint8_t> FactsStore::flags(const ObjectId& blob) {
   Shard& s = shard(blob);
-  s.added[blob] = std::move(bytes);
+  if (auto it = s.added.find(blob); it != s.added.end()) return it->second.second;
+  if (auto st = s.stored.find(blob); st != s.stored.end()) return st->second.flags;
+  return std::nullopt;
+}
+
+void FactsStore::add_flags(const ObjectId& blob, std::uint8_t flags) {
+  Shard& s = shard(blob);
+  if (s.added.count(blob) || s.stored.count(blob)) return;
+  s.added[blob] = {std::string(), static_cast<std::uint8_t>(flags | kFlagsOnly)};
+  s.used.insert(blob);
+  s.dirty = true;
+}
+
+void FactsStore::add(const ObjectId& blob, const MigrationFacts& facts) {
+  add_encoded(blob, encode_facts(facts), facts_graph_flags(facts));
+}
+
+void FactsStore::add_encoded(const ObjectId& blob, std::string bytes, std::uint8_t flags) {
+  Shard& s = shard(blob);
+  s.added[blob] = {std::move(bytes), flags};
   s.used.insert(blob);
   s.dirty = true;
 }
@@ -175,11 +207,11 @@ void FactsStore::save() {
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     Shard* s = shards_[index].get();
     if (!s || !s->dirty) continue;
-    std::map<ObjectId, std::string_view> entries;
+    std::map<ObjectId, Shard::Entry> entries;
     std::size_t total = 0;
-    for (const auto& [id, bytes] : s->added) total += entries.emplace(id, bytes).first->second.size();
-    for (const auto& [id, bytes] : s->stored)
-      if (entries.emplace(id, bytes).second) total += bytes.size();
+    for (const auto& [id, added] : s->added) total += entries.emplace(id, Shard::Entry{added.first, added.second}).first->second.bytes.size();
+    for (const auto& [id, entry] : s->stored)
+      if (entries.emplace(id, entry).second) total += entry.bytes.size();
     if (total > kMaxShardBytes)
       for (auto it = entries.begin(); it != entries.end();) it = s->used.count(it->first) ? std::next(it) : entries.erase(it);
 
@@ -187,12 +219,13 @@ void FactsStore::save() {
     put_u32(out, static_cast<std::uint32_t>(key_.size()));
     out += key_;
     put_u32(out, static_cast<std::uint32_t>(entries.size()));
-    for (const auto& [id, bytes] : entries) {
+    for (const auto& [id, entry] : entries) {
       out.append(reinterpret_cast<const char*>(id.bytes.data()), 20);
-      put_u32(out, static_cast<std::uint32_t>(bytes.size()));
-      put_u64(out, facts_payload_hash(bytes));
+      put_u32(out, static_cast<std::uint32_t>(entry.bytes.size()));
+      put_u64(out, entry_hash(entry.bytes, entry.flags));
+      out.push_back(static_cast<char>(entry.flags));
     }
-    for (const auto& [id, bytes] : entries) out += bytes;
+    for (const auto& [id, entry] : entries) out += entry.bytes;
 
     if (!made_dir) {
       std::error_code ec;

@@ -30,7 +30,12 @@ class FactsStore {
   std::shared_ptr<const MigrationFacts> find(const ObjectId& blob);
   void add(const ObjectId& blob, const MigrationFacts& facts);
   // The same, with the facts already encoded (by the thread that parsed them).
-  void add_encoded(const ObjectId& blob, std::string bytes);
+  void add_encoded(const ObjectId& blob, std::string bytes, std::uint8_t flags);
+  // The entry's graph flags (facts_graph_flags), read from the index without decoding.
+  std::optional<std::uint8_t> flags(const ObjectId& blob);
+  // Records a blob's flags alone, known without parsing it (a file that never
+  // says run_before or replaces); find() still misses it.
+  void add_flags(const ObjectId& blob, std::uint8_t flags);
   // Writes the shards that gained entries, each to a temporary file renamed
   // over the old one, so a concurrent reader sees one whole version or the other.
   void save();
@@ -43,8 +48,12 @@ class FactsStore {
     bool loaded = false;
     bool dirty = false;
     std::string bytes;                                  // the file as read
-    std::map<ObjectId, std::string_view> stored;        // payloads, into `bytes`
-    std::map<ObjectId, std::string> added;              // encoded this run
+    struct Entry {
+      std::string_view bytes;  // into `bytes` or `added`
+      std::uint8_t flags = 0;
+    };
+    std::map<ObjectId, Entry> stored;                   // payloads, into `bytes`
+    std::map<ObjectId, std::pair<std::string, std::uint8_t>> added;  // encoded this run
     std::set<ObjectId> used;                            // looked up or added this run
   };
   Shard& shard(const ObjectId& blob);
@@ -54,6 +63,13 @@ class FactsStore {
   std::array<std::unique_ptr<Shard>, 256> shards_;
   std::size_t hits_ = 0;
 };
+
+// What a migration says about other apps' graphs: the bits that decide
+// whether a check may leave its app out of a view (run_before reaches into
+// other apps; replaces may name them).
+inline constexpr std::uint8_t kHasRunBefore = 1, kHasReplaces = 2;
+inline constexpr std::uint8_t kFlagsOnly = 4;  // an entry without facts
+std::uint8_t facts_graph_flags(const MigrationFacts& facts);
 
 // The shard file's checksum of one payload (exposed for the tests that damage one).
 std::uint64_t facts_payload_hash(std::string_view bytes);

@@ -64,7 +64,7 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   for (std::size_t i = 0; i < work.size(); ++i) {
-    if (store_) store_->add_encoded(work[i].first, std::move(encoded[i]));
+    if (store_) store_->add_encoded(work[i].first, std::move(encoded[i]), facts_graph_flags(*parsed[i]));
     migrations_.emplace(work[i].first, parsed[i]);
     if (on_parse) on_parse(migrations_.size());
   }
@@ -110,24 +110,136 @@ std::map<std::string, std::string> label_ids(const ProjectLayout& layout) {
 
 }  // namespace
 
+namespace {
+
+// The app ids a focused view needs (see ViewFocus); nullopt for all of them.
+std::optional<std::set<std::string>> focused_apps(const ProjectView& view, FactsCache& cache, const ViewFocus& focus,
+                                                  const std::map<std::string, std::string>& ids) {
+  const ProjectLayout& layout = view.layout;
+  std::map<std::string, const App*> by_id;
+  for (const auto& app : layout.apps) by_id[app.id] = &app;
+  auto file_of = [&](const MigrationModule& m) { return view.snapshot.find(m.path); };
+
+  std::set<std::string> included;
+  std::set<MigrationKey> reached;
+  std::vector<std::pair<const App*, const MigrationModule*>> todo;
+  auto reach = [&](const App& app, const std::string& name) {
+    for (const auto& m : app.migrations)
+      if ((name.empty() || m.name == name) && reached.insert({app.id, m.name}).second) todo.push_back({&app, &m});
+  };
+  std::vector<const App*> wave;
+  auto include = [&](const App& app) {
+    if (!included.insert(app.id).second) return;
+    wave.push_back(&app);
+  };
+  // Parses (or reads from the cache) the newly included apps together, on every core.
+  auto load_wave = [&] {
+    std::vector<const SnapshotFile*> files;
+    for (const App* app : wave)
+      for (const auto& m : app->migrations) files.push_back(file_of(m));
+    cache.prefetch(files);
+    // A squash may stand for the named node: follow the app's squashes too.
+    for (const App* app : wave)
+      for (const auto& m : app->migrations)
+        if (!cache.migration(*file_of(m))->replaces.empty()) reach(*app, m.name);
+    wave.clear();
+  };
+
+  for (const auto& app : layout.apps) {
+    if (focus.apps.count(app.id)) include(app);
+    bool changed = false;
+    for (const auto& path : focus.paths)
+      if (app.directory.empty() || path.starts_with(app.directory + "/")) changed = true;
+    if (!changed) continue;
+    include(app);
+    reach(app, "");
+  }
+  load_wave();
+  while (!todo.empty() || !wave.empty()) {
+    if (todo.empty()) {
+      load_wave();
+      continue;
+    }
+    auto [app, module] = todo.back();
+    todo.pop_back();
+    auto facts = cache.migration(*file_of(*module));
+    auto follow = [&](const DependencyRef& dep) {
+      if (dep.swappable) return;
+      const App* target = app;
+      if (dep.app != app->label) {
+        auto id = ids.find(dep.app);
+        if (id == ids.end()) return;  // an installed package, not in the graph
+        auto it = by_id.find(id->second);
+        if (it == by_id.end()) return;
+        target = it->second;
+      }
+      include(*target);
+      reach(*target, dep.name == "__first__" || dep.name == "__latest__" ? "" : dep.name);
+    };
+    for (const auto& dep : facts->dependencies) follow(dep);
+    for (const auto& rb : facts->run_before) follow(rb);
+    for (const auto& r : facts->replaces) follow(r);
+  }
+
+  // Edges into the included apps from outside: only run_before and squashes
+  // naming another app make them. Should one exist, keep every app.
+  for (const auto& app : layout.apps) {
+    if (included.count(app.id)) continue;
+    for (const auto& m : app.migrations) {
+      const SnapshotFile* file = file_of(m);
+      std::uint8_t flags = cache.graph_flags(*file);
+      if (flags & kHasRunBefore) return std::nullopt;
+      if (flags & kHasReplaces)
+        for (const auto& r : cache.migration(*file)->replaces)
+          if (r.app != app.label) return std::nullopt;
+    }
+  }
+  return included;
+}
+
+}  // namespace
+
+std::uint8_t FactsCache::graph_flags(const SnapshotFile& file) {
+  if (auto it = migrations_.find(file.id); it != migrations_.end()) return facts_graph_flags(*it->second);
+  if (store_)
+    if (auto flags = store_->flags(file.id)) return *flags;
+  std::string bytes = reader_.read(file);
+  if (bytes.find("run_before") == std::string::npos && bytes.find("replaces") == std::string::npos) {
+    if (store_) store_->add_flags(file.id, 0);
+    return 0;
+  }
+  return facts_graph_flags(*migration(file));
+}
+
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
-                                               const std::map<std::string, std::string>& label_overrides) {
+                                               const std::map<std::string, std::string>& label_overrides,
+                                               const ViewFocus* focus) {
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
   view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); }, label_overrides);
+  const auto ids = label_ids(view->layout);
+  std::optional<std::set<std::string>> apps;
+  if (focus) apps = focused_apps(*view, cache, *focus, ids);
+  if (!apps) {
+    apps.emplace();
+    for (const auto& app : view->layout.apps) apps->insert(app.id);
+  }
   std::vector<const SnapshotFile*> files;
   for (const auto& app : view->layout.apps)
-    for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
+    if (apps->count(app.id))
+      for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
   cache.prefetch(files);
   for (const auto& app : view->layout.apps) {
+    if (!apps->count(app.id)) continue;
     for (const auto& module : app.migrations) {
       const SnapshotFile* file = view->snapshot.find(module.path);
       Migration m{{app.id, module.name}, app.label, module.path, file->id, cache.migration(*file)};
       view->migrations.emplace(module.path, std::move(m));
     }
   }
+  view->loaded_apps = std::move(*apps);
   for (const auto& [path, m] : view->migrations) view->by_key.emplace(m.key, &m);
-  view->graph = MigrationGraph::build(graph_inputs(view->migrations), label_ids(view->layout));
+  view->graph = MigrationGraph::build(graph_inputs(view->migrations), ids);
   for (const auto& [path, m] : view->migrations)
     if (!m.facts || !m.facts->usable() || !m.facts->dependencies_complete) view->unreliable_apps.insert(m.key.app);
   for (const auto& missing : view->graph.missing()) view->unreliable_apps.insert(missing.from.app);
