@@ -228,11 +228,18 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     focus->paths = changed_since(target_snapshot, reference);
     for (const auto& path : changed_since(*reference, &target_snapshot)) focus->paths.insert(path);
   }
+  // Snapshots move into the views; a second round takes them back (the
+  // exclusions already applied to them are applied again, to no effect).
   auto build = [&] {
-    target_ = configured_view(target_snapshot, config_, *cache_, focus ? &*focus : nullptr);
-    if (fork_snapshot) fork_ = configured_view(*fork_snapshot, config_, *cache_, focus ? &*focus : nullptr);
-    base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(*base_snapshot, config_, *cache_, focus ? &*focus : nullptr))
-                          : fork_;
+    const ViewFocus* f = focus ? &*focus : nullptr;
+    target_ = configured_view(std::move(target_snapshot), config_, *cache_, f);
+    if (fork_snapshot) fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f);
+    base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(std::move(*base_snapshot), config_, *cache_, f)) : fork_;
+  };
+  auto take_back = [&] {
+    target_snapshot = std::move(target_->snapshot);
+    if (fork_snapshot) fork_snapshot = std::move(fork_->snapshot);
+    if (base_snapshot) base_snapshot = std::move(base_->snapshot);
   };
   build();
   // The views of a run must hold the same apps (a rule looks a migration of
@@ -250,6 +257,7 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     if (holds_all(target_.get()) && holds_all(fork_.get()) && holds_all(base_.get())) break;
     focus->apps = std::move(apps);
     if (round == 2) focus.reset();  // not settling: whole views
+    take_back();
     build();
   }
   if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <tuple>
 
 #include "python/facts_codec.hpp"
@@ -156,22 +157,54 @@ void FactsStore::load(std::uint8_t index, Shard& s) const {
   if (payload != b.size()) return reject();
 }
 
-std::shared_ptr<const MigrationFacts> FactsStore::find(const ObjectId& blob) {
+std::optional<std::string_view> FactsStore::payload(const ObjectId& blob) {
   Shard& s = shard(blob);
   std::string_view bytes;
   std::uint8_t flags = 0;
   if (auto it = s.added.find(blob); it != s.added.end()) std::tie(bytes, flags) = it->second;
   else if (auto st = s.stored.find(blob); st != s.stored.end()) std::tie(bytes, flags) = std::tie(st->second.bytes, st->second.flags);
-  else return nullptr;
-  if (flags & kFlagsOnly) return nullptr;
-  auto facts = decode_facts(bytes);
-  if (!facts) {
-    s.stored.erase(blob);
-    return nullptr;
+  else return std::nullopt;
+  if (flags & kFlagsOnly) return std::nullopt;
+  return bytes;
+}
+
+std::shared_ptr<const MigrationFacts> FactsStore::find(const ObjectId& blob) {
+  return find_many({blob}).front();
+}
+
+std::vector<std::shared_ptr<const MigrationFacts>> FactsStore::find_many(const std::vector<ObjectId>& blobs) {
+  std::vector<std::optional<std::string_view>> bytes(blobs.size());
+  for (std::size_t i = 0; i < blobs.size(); ++i) bytes[i] = payload(blobs[i]);
+  std::vector<std::shared_ptr<const MigrationFacts>> out(blobs.size());
+  auto decode = [&](std::size_t i) {
+    if (!bytes[i]) return;
+    if (auto facts = decode_facts(*bytes[i])) out[i] = std::make_shared<const MigrationFacts>(std::move(*facts));
+  };
+  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  if (blobs.size() < 256) threads = 1;  // not worth starting threads
+  if (threads == 1) {
+    for (std::size_t i = 0; i < blobs.size(); ++i) decode(i);
+  } else {
+    // decode_facts throws nothing (a failure is nullopt, memory exhaustion included).
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t)
+      pool.emplace_back([&] {
+        for (std::size_t i; (i = next++) < blobs.size();) decode(i);
+      });
+    for (auto& th : pool) th.join();
   }
-  s.used.insert(blob);
-  ++hits_;
-  return std::make_shared<const MigrationFacts>(std::move(*facts));
+  for (std::size_t i = 0; i < blobs.size(); ++i) {
+    if (!bytes[i]) continue;
+    Shard& s = shard(blobs[i]);
+    if (!out[i]) {
+      s.stored.erase(blobs[i]);  // damaged: parsed again and rewritten
+      continue;
+    }
+    s.used.insert(blobs[i]);
+    ++hits_;
+  }
+  return out;
 }
 
 std::optional<std::uint8_t> FactsStore::flags(const ObjectId& blob) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/object_id.hpp"
 #include "python/migration_facts.hpp"
@@ -28,6 +29,8 @@ class FactsStore {
 
   // Decoded facts for `blob`, or null when the cache does not hold it (or holds it damaged).
   std::shared_ptr<const MigrationFacts> find(const ObjectId& blob);
+  // find() for many blobs, decoded on every core; null where the cache misses.
+  std::vector<std::shared_ptr<const MigrationFacts>> find_many(const std::vector<ObjectId>& blobs);
   void add(const ObjectId& blob, const MigrationFacts& facts);
   // The same, with the facts already encoded (by the thread that parsed them).
   void add_encoded(const ObjectId& blob, std::string bytes, std::uint8_t flags);
@@ -57,6 +60,8 @@ class FactsStore {
     std::set<ObjectId> used;                            // looked up or added this run
   };
   Shard& shard(const ObjectId& blob);
+  // The encoded facts of `blob`, if the cache holds them.
+  std::optional<std::string_view> payload(const ObjectId& blob);
   void load(std::uint8_t index, Shard& s) const;
   std::string dir_;
   std::string key_;

@@ -28,14 +28,22 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
 void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   std::vector<std::pair<ObjectId, std::string>> work;
   std::set<ObjectId> queued;
-  for (const SnapshotFile* f : files) {
-    if (migrations_.count(f->id) || !queued.insert(f->id).second) continue;
-    if (auto cached = store_ ? store_->find(f->id) : nullptr) {
-      migrations_.emplace(f->id, std::move(cached));
+  std::vector<const SnapshotFile*> wanted;
+  for (const SnapshotFile* f : files)
+    if (!migrations_.count(f->id) && queued.insert(f->id).second) wanted.push_back(f);
+  std::vector<std::shared_ptr<const MigrationFacts>> cached(wanted.size());
+  if (store_) {
+    std::vector<ObjectId> ids;
+    for (const SnapshotFile* f : wanted) ids.push_back(f->id);
+    cached = store_->find_many(ids);
+  }
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (cached[i]) {
+      migrations_.emplace(wanted[i]->id, std::move(cached[i]));
       if (on_parse) on_parse(migrations_.size());
       continue;
     }
-    work.emplace_back(f->id, reader_.read(*f));
+    work.emplace_back(wanted[i]->id, reader_.read(*wanted[i]));
   }
   std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
   if (work.size() < 64) threads = 1;  // not worth starting threads
@@ -91,12 +99,15 @@ const Migration* ProjectView::find(const MigrationKey& key) const {
 namespace {
 
 std::vector<GraphInput> graph_inputs(const std::map<std::string, Migration>& migrations) {
-  std::vector<GraphInput> inputs;
-  inputs.reserve(migrations.size());
-  for (const auto& [path, m] : migrations)
-    inputs.push_back(GraphInput{m.key, m.label, m.facts && m.facts->usable() ? m.facts.get() : nullptr});
   // Django orders disk migrations by app, then name; keep that order for __first__/__latest__.
-  std::sort(inputs.begin(), inputs.end(), [](const GraphInput& a, const GraphInput& b) { return a.key < b.key; });
+  // Sorted as pointers: moving whole inputs around costs more than the comparisons.
+  std::vector<const Migration*> order;
+  order.reserve(migrations.size());
+  for (const auto& [path, m] : migrations) order.push_back(&m);
+  std::sort(order.begin(), order.end(), [](const Migration* a, const Migration* b) { return a->key < b->key; });
+  std::vector<GraphInput> inputs;
+  inputs.reserve(order.size());
+  for (const Migration* m : order) inputs.push_back(GraphInput{m->key, m->label, m->facts && m->facts->usable() ? m->facts.get() : nullptr});
   return inputs;
 }
 

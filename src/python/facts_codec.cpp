@@ -395,7 +395,7 @@ std::optional<MigrationFacts> decode_facts(std::string_view bytes) {
     return f;
   } catch (const Malformed&) {
     return std::nullopt;
-  } catch (const std::bad_alloc&) {
+  } catch (const std::exception&) {  // bad_alloc, length_error: no entry is worth a crash
     return std::nullopt;
   }
 }
