@@ -4,7 +4,9 @@
 # is staged), the pre-commit hook with one staged migration, the full audit,
 # the staged check of a models change, and the peer (Django's
 # `makemigrations --check`); prints medians and ratios, and callgrind
-# instruction counts, which do not depend on the machine's load.
+# instruction counts, which do not depend on the machine's load. "warm" runs
+# find the facts cache (.git/hook-check/) filled by the runs before them;
+# "cold" runs start without it (removed before each run).
 #
 #   bench/run.sh [--sizes "75 150 300"] [--no-callgrind] [--work DIR]
 # Needs: hyperfine, valgrind, Debian's python3-django; a build in build/.
@@ -28,8 +30,8 @@ mkdir -p "$work"
 
 median() { /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join('%.4f' % x['median'] for x in r))" "$1"; }
 
-printf '| apps | migrations | floor: git diff --cached | pre-commit (1 staged migration) | hook/floor | check --all | staged models change | makemigrations --check (peer) | peer/hook |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| apps | migrations | floor: git diff --cached | pre-commit warm | hook/floor | pre-commit cold | check --all warm | check --all cold | peak RSS --all (cold) | staged models change | makemigrations --check (peer) | peer/hook |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for apps in $sizes; do
   repo="$work/repo-$apps"
   if [[ ! -d "$repo/.git" ]]; then
@@ -43,11 +45,21 @@ for apps in $sizes; do
     "$last" "$leaf" $((apps / 2)) > "$last/migrations/0099_item_bench.py"
   git add "$last/migrations/0099_item_bench.py"
   count="$(git ls-files | grep -c '/migrations/0')"
+  cache="$(git rev-parse --git-common-dir)/hook-check"
   hyperfine -i -N -w 3 -r 20 --export-json "$work/staged-$apps.json" \
     "git diff --cached --name-only" "$bin/hook-check-pre-commit" >/dev/null 2>&1 || true
   read -r floor hook < <(median "$work/staged-$apps.json")
-  hyperfine -i -N -w 1 -r 5 --export-json "$work/all-$apps.json" "$bin/hook-check check --all" >/dev/null 2>&1 || true
+  hyperfine -i -N -r 5 --prepare "rm -rf $cache" --export-json "$work/staged-cold-$apps.json" \
+    "$bin/hook-check-pre-commit" >/dev/null 2>&1 || true
+  read -r hook_cold < <(median "$work/staged-cold-$apps.json")
+  hyperfine -i -N -w 1 -r 10 --export-json "$work/all-$apps.json" "$bin/hook-check check --all" >/dev/null 2>&1 || true
   read -r audit < <(median "$work/all-$apps.json")
+  hyperfine -i -N -r 3 --prepare "rm -rf $cache" --export-json "$work/all-cold-$apps.json" \
+    "$bin/hook-check check --all" >/dev/null 2>&1 || true
+  read -r audit_cold < <(median "$work/all-cold-$apps.json")
+  rm -rf "$cache"
+  /usr/bin/time -o "$work/rss.txt" -f '%M' "$bin/hook-check" check --all >/dev/null 2>&1 || true
+  rss="$(tail -1 "$work/rss.txt")"
   git reset -q && rm "$last/migrations/0099_item_bench.py"
   sed -i 's/^    name = models.CharField(max_length=100)$/    name = models.CharField(max_length=120)/' "$last/models.py"
   git add "$last/models.py"
@@ -57,20 +69,24 @@ for apps in $sizes; do
   hyperfine -i -N -w 1 -r 3 --export-json "$work/peer-$apps.json" \
     "/usr/bin/python3 manage.py makemigrations --check --dry-run" >/dev/null 2>&1 || true
   read -r peer < <(median "$work/peer-$apps.json")
-  /usr/bin/python3 - "$apps" "$count" "$floor" "$hook" "$audit" "$models" "$peer" <<'PY'
+  /usr/bin/python3 - "$apps" "$count" "$rss" "$floor" "$hook" "$hook_cold" "$audit" "$audit_cold" "$models" "$peer" <<'PY'
 import sys
-apps, count, floor, hook, audit, models, peer = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+apps, count, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
+floor, hook, hook_cold, audit, audit_cold, models, peer = map(float, sys.argv[4:])
 ms = lambda s: "%.1f ms" % (s * 1000)
-print("| %s | %s | %s | %s | %.1f× | %s | %s | %s | %.0f× |" % (apps, count, ms(floor), ms(hook), hook / floor, ms(audit), ms(models), ms(peer), peer / hook))
+print("| %s | %s | %s | %s | %.1f× | %s | %s | %s | %d MB | %s | %s | %.0f× |" % (
+    apps, count, ms(floor), ms(hook), hook / floor, ms(hook_cold), ms(audit), ms(audit_cold), rss // 1024, ms(models), ms(peer), peer / hook))
 PY
   if [[ $callgrind == 1 ]] && command -v valgrind >/dev/null; then
     # The same staged migration as above, so the hook does its real work.
     printf 'from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("%s", "%s")]\n    operations = [migrations.AddField("item%d", "bench", models.IntegerField(default=0))]\n' \
       "$last" "$leaf" $((apps / 2)) > "$last/migrations/0099_item_bench.py"
     git add "$last/migrations/0099_item_bench.py"
+    # Warm: the cache filled by one run before.
     for cmd in "hook-check-pre-commit" "hook-check check --all"; do
+      $bin/$cmd >/dev/null 2>&1 || true
       valgrind --tool=callgrind --callgrind-out-file=/dev/null $bin/$cmd >/dev/null 2>"$work/cg.txt" || true
-      echo "  callgrind $apps apps, \`$cmd\`: $(grep -oE 'Collected : [0-9]+' "$work/cg.txt" | grep -oE '[0-9]+') instructions"
+      echo "  callgrind $apps apps, \`$cmd\` (warm): $(grep -oE 'Collected : [0-9]+' "$work/cg.txt" | grep -oE '[0-9]+') instructions"
     done
     git reset -q --hard && git clean -qfd
   fi

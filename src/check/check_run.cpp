@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "check/facts_store.hpp"
 #include "check/models_view.hpp"
 #include "check/project_view.hpp"
 #include "models/model_extractor.hpp"
@@ -31,6 +32,11 @@ std::set<std::string> changed_since(const Snapshot& target, const Snapshot* refe
     if (!before || before->id != file.id) out.insert(path);
   }
   return out;
+}
+
+bool cache_disabled_by_environment() {
+  const char* v = std::getenv("HOOK_CHECK_NO_CACHE");
+  return v && *v && std::string_view(v) != "0";
 }
 
 // Drops what the configuration excludes, so excluded files are invisible to every rule.
@@ -124,16 +130,19 @@ Config read_config(const Repository& repo, const Snapshot& snapshot) {
   return parse_config(repo.read(*file), "pyproject.toml");
 }
 
-std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache) {
-  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels);
+std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
+                                             const ViewFocus* focus) {
+  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels, focus);
 }
 
-CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
+CheckSession::CheckSession(const CheckOptions& options) : CheckSession(options, nullptr) {}
+
+CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Repository> repository) : options_(options) {
   for (const auto* list : {&options.select, &options.ignore})
     for (const auto& code : *list)
       if (!is_known_code_or_prefix(code)) throw Error("unknown rule code or prefix `" + code + "` (see `hook-check rules`)");
 
-  repo_ = std::make_unique<Repository>(Repository::open(options.repo));
+  repo_ = repository ? std::move(repository) : std::make_unique<Repository>(Repository::open(options.repo));
   Repository& repo = *repo_;
 
   // The target, and the commit its branch stands on.
@@ -192,22 +201,72 @@ CheckSession::CheckSession(const CheckOptions& options) : options_(options) {
   }
 
   parser_ = std::make_unique<PythonParser>();
-  cache_ = std::make_unique<FactsCache>(repo, *parser_);
+  if (options.cache && !cache_disabled_by_environment())
+    store_ = std::make_unique<FactsStore>(FactsStore::dir_for(repo.common_dir()));
+  cache_ = std::make_unique<FactsCache>(repo, *parser_, store_.get());
   // A progress line for long runs, on a terminal only; cleared when done.
   const bool show_progress = isatty(STDERR_FILENO) == 1 && !std::getenv("CI");
   if (show_progress)
     cache_->on_parse = [](std::size_t n) {
       if (n % 250 == 0) std::fprintf(stderr, "\rhook-check: %zu migrations parsed", n);
     };
-  target_ = configured_view(std::move(target_snapshot), config_, *cache_);
+  std::optional<Snapshot> fork_snapshot, base_snapshot;
   if (base_tip && fork) {
-    fork_ = configured_view(repo.commit_snapshot(*fork, "merge-base"), config_, *cache_);
-    base_ = configured_view(repo.commit_snapshot(*base_tip, base_name_), config_, *cache_);
+    fork_snapshot = repo.commit_snapshot(*fork, "merge-base");
+    // A branch whose base has not moved since it forked compares with one view, not two alike.
+    if (*base_tip != *fork) base_snapshot = repo.commit_snapshot(*base_tip, base_name_);
     base_info_ = BaseInfo{base_name_, base_tip->hex(), fork->hex()};
+  }
+  std::optional<ViewFocus> focus;
+  if (options.focused && !options.all) {
+    // What the change touches, both ways: added, edited and deleted paths.
+    Snapshot parent;
+    const Snapshot* reference = fork_snapshot ? &*fork_snapshot : &parent;
+    if (!fork_snapshot) {
+      std::optional<ObjectId> p = tip_;
+      if (options.target == TargetKind::Commit && tip_) p = repo.first_parent(*tip_);
+      if (p) parent = repo.commit_snapshot(*p, "parent");
+    }
+    focus.emplace();
+    focus->paths = changed_since(target_snapshot, reference);
+    for (const auto& path : changed_since(*reference, &target_snapshot)) focus->paths.insert(path);
+  }
+  // Snapshots move into the views; a second round takes them back (the
+  // exclusions already applied to them are applied again, to no effect).
+  auto build = [&] {
+    const ViewFocus* f = focus ? &*focus : nullptr;
+    target_ = configured_view(std::move(target_snapshot), config_, *cache_, f);
+    if (fork_snapshot) fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f);
+    base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(std::move(*base_snapshot), config_, *cache_, f)) : fork_;
+  };
+  auto take_back = [&] {
+    target_snapshot = std::move(target_->snapshot);
+    if (fork_snapshot) fork_snapshot = std::move(fork_->snapshot);
+    if (base_snapshot) base_snapshot = std::move(base_->snapshot);
+  };
+  build();
+  // The views of a run must hold the same apps (a rule looks a migration of
+  // one up in another): build again with the apps any of them needed.
+  for (int round = 0; focus && round < 3; ++round) {
+    std::set<std::string> apps = target_->loaded_apps;
+    for (const auto* v : {fork_.get(), base_.get()})
+      if (v) apps.insert(v->loaded_apps.begin(), v->loaded_apps.end());
+    // An app a snapshot does not have cannot be loaded there.
+    auto holds_all = [&](const ProjectView* v) {
+      return !v || std::all_of(apps.begin(), apps.end(), [&](const std::string& a) {
+               return v->loaded_apps.count(a) || !v->layout.app(a) || v->layout.app(a)->id != a;
+             });
+    };
+    if (holds_all(target_.get()) && holds_all(fork_.get()) && holds_all(base_.get())) break;
+    focus->apps = std::move(apps);
+    if (round == 2) focus.reset();  // not settling: whole views
+    take_back();
+    build();
   }
   if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");
   cache_->on_parse = nullptr;
   read_models();
+  if (store_) store_->save();
 }
 
 std::set<std::string> CheckSession::changed_paths() const {
@@ -279,6 +338,10 @@ CheckResult CheckSession::run() const {
   return result;
 }
 
-CheckResult run_check(const CheckOptions& options) { return CheckSession(options).run(); }
+CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository) {
+  CheckOptions focused = options;
+  focused.focused = true;
+  return CheckSession(focused, std::move(repository)).run();
+}
 
 }  // namespace hc

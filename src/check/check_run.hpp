@@ -25,6 +25,11 @@ struct CheckOptions {
   std::vector<std::string> select;  // codes or prefixes; empty = all
   std::vector<std::string> ignore;
   bool verbose = false;  // keep "could not tell" notes
+  // The facts cache under the git dir (off with --no-cache or HOOK_CHECK_NO_CACHE=1).
+  bool cache = true;
+  // Views hold only what the findings on changed paths need (run_check's
+  // choice; commands that show whole graphs keep whole views).
+  bool focused = false;
 };
 
 struct BaseInfo {
@@ -48,6 +53,7 @@ struct CheckResult {
 class Repository;
 class PythonParser;
 class FactsCache;
+class FactsStore;
 struct ProjectView;
 struct CheckContext;
 
@@ -57,6 +63,8 @@ struct CheckContext;
 class CheckSession {
  public:
   explicit CheckSession(const CheckOptions& options);
+  // With the repository a caller already opened (what libgit2 read stays read).
+  CheckSession(const CheckOptions& options, std::unique_ptr<Repository> repository);
   ~CheckSession();
   CheckResult run() const;
   CheckContext context() const;
@@ -74,12 +82,13 @@ class CheckSession {
   CheckOptions options_;
   std::unique_ptr<Repository> repo_;
   std::unique_ptr<PythonParser> parser_;
+  std::unique_ptr<FactsStore> store_;
   std::unique_ptr<FactsCache> cache_;
   Config config_;
   std::string target_name_;
   std::string base_name_;
   std::optional<ObjectId> tip_;
-  std::unique_ptr<ProjectView> target_, fork_, base_;
+  std::shared_ptr<ProjectView> target_, fork_, base_;  // base_ is fork_ when the base has not moved
   std::optional<BaseInfo> base_info_;
   std::vector<std::string> notes_;
   std::unique_ptr<ProjectView> reference_;  // the parent commit, when no base is known
@@ -89,7 +98,7 @@ class CheckSession {
   void read_models();
 };
 
-CheckResult run_check(const CheckOptions& options);
+CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository = nullptr);
 
 class Repository;
 class Snapshot;
@@ -98,7 +107,9 @@ struct ProjectView;
 // The configuration a snapshot carries (its pyproject.toml), defaults without one.
 Config read_config(const Repository& repo, const Snapshot& snapshot);
 // A view of `snapshot` as the configuration asks: excluded paths dropped, app labels overridden.
-std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache);
+struct ViewFocus;
+std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
+                                             const ViewFocus* focus = nullptr);
 
 // The names tried, in order, when no base is given.
 const std::vector<std::string>& default_base_candidates();

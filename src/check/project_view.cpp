@@ -5,7 +5,9 @@
 #include <set>
 #include <thread>
 
+#include "check/facts_store.hpp"
 #include "python/app_config.hpp"
+#include "python/facts_codec.hpp"
 #include "python/syntax_tree.hpp"
 
 namespace hc {
@@ -13,7 +15,11 @@ namespace hc {
 std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& file) {
   auto it = migrations_.find(file.id);
   if (it != migrations_.end()) return it->second;
-  auto facts = std::make_shared<const MigrationFacts>(parse_migration(parser_, reader_.read(file)));
+  std::shared_ptr<const MigrationFacts> facts = store_ ? store_->find(file.id) : nullptr;
+  if (!facts) {
+    facts = std::make_shared<const MigrationFacts>(parse_migration(parser_, reader_.read(file)));
+    if (store_) store_->add(file.id, *facts);
+  }
   migrations_.emplace(file.id, facts);
   if (on_parse) on_parse(migrations_.size());
   return facts;
@@ -22,14 +28,34 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
 void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   std::vector<std::pair<ObjectId, std::string>> work;
   std::set<ObjectId> queued;
+  std::vector<const SnapshotFile*> wanted;
   for (const SnapshotFile* f : files)
-    if (!migrations_.count(f->id) && queued.insert(f->id).second) work.emplace_back(f->id, reader_.read(*f));
+    if (!migrations_.count(f->id) && queued.insert(f->id).second) wanted.push_back(f);
+  std::vector<std::shared_ptr<const MigrationFacts>> cached(wanted.size());
+  if (store_) {
+    std::vector<ObjectId> ids;
+    for (const SnapshotFile* f : wanted) ids.push_back(f->id);
+    cached = store_->find_many(ids);
+  }
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (cached[i]) {
+      migrations_.emplace(wanted[i]->id, std::move(cached[i]));
+      if (on_parse) on_parse(migrations_.size());
+      continue;
+    }
+    work.emplace_back(wanted[i]->id, reader_.read(*wanted[i]));
+  }
   std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
   if (work.size() < 64) threads = 1;  // not worth starting threads
   std::vector<std::shared_ptr<const MigrationFacts>> parsed(work.size());
+  std::vector<std::string> encoded(store_ ? work.size() : 0);
+  // Each parse is encoded for the store by the thread that made it.
+  auto parse_one = [&](const PythonParser& parser, std::size_t i) {
+    parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].second)));
+    if (store_) encoded[i] = encode_facts(*parsed[i]);
+  };
   if (threads == 1)
-    for (std::size_t i = 0; i < work.size(); ++i)
-      parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser_, std::move(work[i].second)));
+    for (std::size_t i = 0; i < work.size(); ++i) parse_one(parser_, i);
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(threads);
   std::vector<std::thread> pool;
@@ -37,8 +63,7 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
     pool.emplace_back([&, t] {
       try {
         PythonParser parser;  // one per thread: a TSParser is not shareable
-        for (std::size_t i; (i = next++) < work.size();)
-          parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].second)));
+        for (std::size_t i; (i = next++) < work.size();) parse_one(parser, i);
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -47,6 +72,7 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   for (std::size_t i = 0; i < work.size(); ++i) {
+    if (store_) store_->add_encoded(work[i].first, std::move(encoded[i]), facts_graph_flags(*parsed[i]));
     migrations_.emplace(work[i].first, parsed[i]);
     if (on_parse) on_parse(migrations_.size());
   }
@@ -73,12 +99,15 @@ const Migration* ProjectView::find(const MigrationKey& key) const {
 namespace {
 
 std::vector<GraphInput> graph_inputs(const std::map<std::string, Migration>& migrations) {
-  std::vector<GraphInput> inputs;
-  inputs.reserve(migrations.size());
-  for (const auto& [path, m] : migrations)
-    inputs.push_back(GraphInput{m.key, m.label, m.facts && m.facts->usable() ? m.facts.get() : nullptr});
   // Django orders disk migrations by app, then name; keep that order for __first__/__latest__.
-  std::sort(inputs.begin(), inputs.end(), [](const GraphInput& a, const GraphInput& b) { return a.key < b.key; });
+  // Sorted as pointers: moving whole inputs around costs more than the comparisons.
+  std::vector<const Migration*> order;
+  order.reserve(migrations.size());
+  for (const auto& [path, m] : migrations) order.push_back(&m);
+  std::sort(order.begin(), order.end(), [](const Migration* a, const Migration* b) { return a->key < b->key; });
+  std::vector<GraphInput> inputs;
+  inputs.reserve(order.size());
+  for (const Migration* m : order) inputs.push_back(GraphInput{m->key, m->label, m->facts && m->facts->usable() ? m->facts.get() : nullptr});
   return inputs;
 }
 
@@ -92,24 +121,136 @@ std::map<std::string, std::string> label_ids(const ProjectLayout& layout) {
 
 }  // namespace
 
+namespace {
+
+// The app ids a focused view needs (see ViewFocus); nullopt for all of them.
+std::optional<std::set<std::string>> focused_apps(const ProjectView& view, FactsCache& cache, const ViewFocus& focus,
+                                                  const std::map<std::string, std::string>& ids) {
+  const ProjectLayout& layout = view.layout;
+  std::map<std::string, const App*> by_id;
+  for (const auto& app : layout.apps) by_id[app.id] = &app;
+  auto file_of = [&](const MigrationModule& m) { return view.snapshot.find(m.path); };
+
+  std::set<std::string> included;
+  std::set<MigrationKey> reached;
+  std::vector<std::pair<const App*, const MigrationModule*>> todo;
+  auto reach = [&](const App& app, const std::string& name) {
+    for (const auto& m : app.migrations)
+      if ((name.empty() || m.name == name) && reached.insert({app.id, m.name}).second) todo.push_back({&app, &m});
+  };
+  std::vector<const App*> wave;
+  auto include = [&](const App& app) {
+    if (!included.insert(app.id).second) return;
+    wave.push_back(&app);
+  };
+  // Parses (or reads from the cache) the newly included apps together, on every core.
+  auto load_wave = [&] {
+    std::vector<const SnapshotFile*> files;
+    for (const App* app : wave)
+      for (const auto& m : app->migrations) files.push_back(file_of(m));
+    cache.prefetch(files);
+    // A squash may stand for the named node: follow the app's squashes too.
+    for (const App* app : wave)
+      for (const auto& m : app->migrations)
+        if (!cache.migration(*file_of(m))->replaces.empty()) reach(*app, m.name);
+    wave.clear();
+  };
+
+  for (const auto& app : layout.apps) {
+    if (focus.apps.count(app.id)) include(app);
+    bool changed = false;
+    for (const auto& path : focus.paths)
+      if (app.directory.empty() || path.starts_with(app.directory + "/")) changed = true;
+    if (!changed) continue;
+    include(app);
+    reach(app, "");
+  }
+  load_wave();
+  while (!todo.empty() || !wave.empty()) {
+    if (todo.empty()) {
+      load_wave();
+      continue;
+    }
+    auto [app, module] = todo.back();
+    todo.pop_back();
+    auto facts = cache.migration(*file_of(*module));
+    auto follow = [&](const DependencyRef& dep) {
+      if (dep.swappable) return;
+      const App* target = app;
+      if (dep.app != app->label) {
+        auto id = ids.find(dep.app);
+        if (id == ids.end()) return;  // an installed package, not in the graph
+        auto it = by_id.find(id->second);
+        if (it == by_id.end()) return;
+        target = it->second;
+      }
+      include(*target);
+      reach(*target, dep.name == "__first__" || dep.name == "__latest__" ? "" : dep.name);
+    };
+    for (const auto& dep : facts->dependencies) follow(dep);
+    for (const auto& rb : facts->run_before) follow(rb);
+    for (const auto& r : facts->replaces) follow(r);
+  }
+
+  // Edges into the included apps from outside: only run_before and squashes
+  // naming another app make them. Should one exist, keep every app.
+  for (const auto& app : layout.apps) {
+    if (included.count(app.id)) continue;
+    for (const auto& m : app.migrations) {
+      const SnapshotFile* file = file_of(m);
+      std::uint8_t flags = cache.graph_flags(*file);
+      if (flags & kHasRunBefore) return std::nullopt;
+      if (flags & kHasReplaces)
+        for (const auto& r : cache.migration(*file)->replaces)
+          if (r.app != app.label) return std::nullopt;
+    }
+  }
+  return included;
+}
+
+}  // namespace
+
+std::uint8_t FactsCache::graph_flags(const SnapshotFile& file) {
+  if (auto it = migrations_.find(file.id); it != migrations_.end()) return facts_graph_flags(*it->second);
+  if (store_)
+    if (auto flags = store_->flags(file.id)) return *flags;
+  std::string bytes = reader_.read(file);
+  if (bytes.find("run_before") == std::string::npos && bytes.find("replaces") == std::string::npos) {
+    if (store_) store_->add_flags(file.id, 0);
+    return 0;
+  }
+  return facts_graph_flags(*migration(file));
+}
+
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
-                                               const std::map<std::string, std::string>& label_overrides) {
+                                               const std::map<std::string, std::string>& label_overrides,
+                                               const ViewFocus* focus) {
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
   view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); }, label_overrides);
+  const auto ids = label_ids(view->layout);
+  std::optional<std::set<std::string>> apps;
+  if (focus) apps = focused_apps(*view, cache, *focus, ids);
+  if (!apps) {
+    apps.emplace();
+    for (const auto& app : view->layout.apps) apps->insert(app.id);
+  }
   std::vector<const SnapshotFile*> files;
   for (const auto& app : view->layout.apps)
-    for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
+    if (apps->count(app.id))
+      for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
   cache.prefetch(files);
   for (const auto& app : view->layout.apps) {
+    if (!apps->count(app.id)) continue;
     for (const auto& module : app.migrations) {
       const SnapshotFile* file = view->snapshot.find(module.path);
       Migration m{{app.id, module.name}, app.label, module.path, file->id, cache.migration(*file)};
       view->migrations.emplace(module.path, std::move(m));
     }
   }
+  view->loaded_apps = std::move(*apps);
   for (const auto& [path, m] : view->migrations) view->by_key.emplace(m.key, &m);
-  view->graph = MigrationGraph::build(graph_inputs(view->migrations), label_ids(view->layout));
+  view->graph = MigrationGraph::build(graph_inputs(view->migrations), ids);
   for (const auto& [path, m] : view->migrations)
     if (!m.facts || !m.facts->usable() || !m.facts->dependencies_complete) view->unreliable_apps.insert(m.key.app);
   for (const auto& missing : view->graph.missing()) view->unreliable_apps.insert(missing.from.app);

@@ -18,6 +18,7 @@
 namespace hc {
 
 class PythonParser;
+class FactsStore;
 
 struct Migration {
   MigrationKey key;   // key.app is the app's id
@@ -29,12 +30,17 @@ struct Migration {
 
 class FactsCache {
  public:
-  FactsCache(const ContentReader& reader, const PythonParser& parser) : reader_(reader), parser_(parser) {}
+  // With a `store`, facts are looked up there before parsing, and what is parsed is added to it.
+  FactsCache(const ContentReader& reader, const PythonParser& parser, FactsStore* store = nullptr)
+      : reader_(reader), parser_(parser), store_(store) {}
   std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
   // Parses the files not parsed yet, on every core: contents are read first,
   // in this thread (libgit2's repository is not shared across threads).
   void prefetch(const std::vector<const SnapshotFile*>& files);
   std::optional<std::string> app_label(const SnapshotFile& file);
+  // facts_graph_flags of a migration file, parsing it only when it may say
+  // run_before or replaces (the words must be in the text for the parser to see them).
+  std::uint8_t graph_flags(const SnapshotFile& file);
   std::size_t migrations_parsed() const { return migrations_.size(); }
   // Called after each file parsed, with the count so far (a progress line).
   std::function<void(std::size_t)> on_parse;
@@ -42,6 +48,7 @@ class FactsCache {
  private:
   const ContentReader& reader_;
   const PythonParser& parser_;
+  FactsStore* store_;
   std::map<ObjectId, std::shared_ptr<const MigrationFacts>> migrations_;
   std::map<ObjectId, std::optional<std::string>> labels_;
 };
@@ -57,14 +64,29 @@ struct ProjectView {
   // load them: a migration that does not parse, dependencies it could not
   // read, or a dependency on nothing. Leaf-counting rules stay silent there.
   std::set<std::string> unreliable_apps;
+  // The apps whose migrations the view holds (all of the layout's without a focus).
+  std::set<std::string> loaded_apps;
   bool graph_reliable(const std::string& app_id) const { return !unreliable_apps.count(app_id); }
 
   const Migration* at(const std::string& path) const;
   const Migration* find(const MigrationKey& key) const;
 };
 
+// What a check that reports on some paths only needs of a snapshot: the apps
+// holding `paths` whole, and of other apps the migrations those depend on
+// (transitively, node by node) with the rest of their app. `apps` (ids) are
+// added whole, so the views of one run hold the same apps.
+struct ViewFocus {
+  std::set<std::string> paths;
+  std::set<std::string> apps;
+};
+
+// Without a focus, every app's migrations; with one, only what it needs,
+// unless a migration outside reaches into other apps' graphs (run_before, a
+// squash naming another app): then every app too.
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
-                                               const std::map<std::string, std::string>& label_overrides = {});
+                                               const std::map<std::string, std::string>& label_overrides = {},
+                                               const ViewFocus* focus = nullptr);
 
 // The graph of `target` with `extra` migrations (the base's additions) added,
 // as a merge of the two would hold them.

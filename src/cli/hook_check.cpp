@@ -75,6 +75,7 @@ struct TargetFlags {
   bool worktree = false;
   std::string commit;
   std::string format = "text";
+  bool no_cache = false;
 
   void add_to(CLI::App& app, std::vector<std::string> formats = {"text", "json"}) {
     app.add_option("--repo", repo, "repository (any folder inside it)");
@@ -85,10 +86,12 @@ struct TargetFlags {
     s->excludes(c)->excludes(w);
     c->excludes(w);
     app.add_option("--format", format, "output format")->check(CLI::IsMember(formats));
+    app.add_flag("--no-cache", no_cache, "parse every migration again: neither read nor write the facts cache under .git/");
   }
   CheckOptions options() const {
     CheckOptions o;
     o.repo = repo;
+    o.cache = !no_cache;
     if (!base.empty()) o.base = base;
     if (staged) o.target = TargetKind::Staged;
     if (!commit.empty()) {

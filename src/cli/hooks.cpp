@@ -25,6 +25,7 @@ CheckOptions hook_options(int argc, char** argv) {
     if (a == "--base" && i + 1 < argc) o.base = argv[++i];
     else if (a.rfind("--base=", 0) == 0) o.base = a.substr(7);
     else if (a == "--repo" && i + 1 < argc) o.repo = argv[++i];
+    else if (a == "--no-cache") o.cache = false;
   }
   if (const char* base = std::getenv("HOOK_CHECK_BASE"); base && *base && !o.base) o.base = base;
   return o;
@@ -42,18 +43,16 @@ int pre_commit_main(int argc, char** argv) {
   return guarded([&] {
     CheckOptions o = hook_options(argc, argv);
     o.target = TargetKind::Staged;
-    {
-      // Fast exit: nothing staged touches a migration or models module.
-      Repository repo = Repository::open(o.repo);
-      bool relevant = false;
-      for (const auto& path : repo.staged_paths(repo.head_commit()))
-        if (looks_like_migration_or_models(path)) {
-          relevant = true;
-          break;
-        }
-      if (!relevant) return 0;
-    }
-    return report(run_check(o));
+    // Fast exit: nothing staged touches a migration or models module.
+    auto repo = std::make_unique<Repository>(Repository::open(o.repo));
+    bool relevant = false;
+    for (const auto& path : repo->staged_paths(repo->head_commit()))
+      if (looks_like_migration_or_models(path)) {
+        relevant = true;
+        break;
+      }
+    if (!relevant) return 0;
+    return report(run_check(o, std::move(repo)));
   });
 }
 

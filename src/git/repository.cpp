@@ -11,7 +11,11 @@ namespace hc {
 namespace {
 
 struct LibGit2 {
-  LibGit2() { git_libgit2_init(); }
+  LibGit2() {
+    git_libgit2_init();
+    // Objects are read from the repository git itself wrote; git does not rehash them on read either.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  }
   ~LibGit2() { git_libgit2_shutdown(); }
 };
 
@@ -79,6 +83,11 @@ Repository Repository::init(const std::string& path) {
 std::string Repository::workdir() const {
   const char* wd = git_repository_workdir(repo_.get());
   return wd ? wd : "";
+}
+
+std::string Repository::common_dir() const {
+  const char* dir = git_repository_commondir(repo_.get());
+  return dir ? dir : git_repository_path(repo_.get());
 }
 
 bool Repository::is_shallow() const { return git_repository_is_shallow(repo_.get()) == 1; }

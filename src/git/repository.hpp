@@ -31,6 +31,8 @@ class Repository : public ContentReader {
   // The working tree's root with a trailing '/', or "" for a bare repository.
   std::string workdir() const;
   bool is_shallow() const;
+  // The git dir shared by all worktrees (`.git/` of the main one).
+  std::string common_dir() const;
 
   // The commit HEAD points at; nullopt before the first commit.
   std::optional<ObjectId> head_commit() const;

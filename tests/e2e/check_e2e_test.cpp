@@ -89,6 +89,27 @@ TEST_F(CheckRepo, BaseDivergedIsReportedAtCommitTimeNamingTheBaseFile) {
   EXPECT_NE(hook.err.find("help:"), std::string::npos);
 }
 
+TEST_F(CheckRepo, FactsCacheLivesUnderTheGitDirAndChangesNoFinding) {
+  develop_adds_discount();
+  repo->write("shop/migrations/0003_backfill.py", data_migration({{"shop", "0002_order_total"}}));
+  repo->git({"add", "-A"});
+  const fs::path cache = fs::path(repo->dir()) / ".git" / "hook-check";
+
+  ProcessResult uncached = check({"--staged", "--no-cache", "--format", "json"});
+  EXPECT_FALSE(fs::exists(cache));
+  ProcessResult cold = check({"--staged", "--format", "json"});
+  EXPECT_TRUE(fs::is_directory(cache));
+  ProcessResult warm = check({"--staged", "--format", "json"});
+  EXPECT_EQ(cold.status, 1);
+  EXPECT_EQ(cold.out, uncached.out);
+  EXPECT_EQ(warm.out, uncached.out);
+  EXPECT_EQ(warm.status, uncached.status);
+  // The cache is invisible to git: the working tree stays clean of it.
+  EXPECT_EQ(repo->git({"status", "--porcelain", "--untracked-files=all"}), "A  shop/migrations/0003_backfill.py\n");
+  ProcessResult env_off = run_process({kHookCheck, "--staged", "--format", "json"}, repo->dir(), "", {{"HOOK_CHECK_NO_CACHE", "1"}});
+  EXPECT_EQ(env_off.out, uncached.out);
+}
+
 TEST_F(CheckRepo, RebasedBranchIsClean) {
   develop_adds_discount();
   repo->git({"rebase", "-q", "develop"});

@@ -20,8 +20,8 @@ Snapshot MemoryReader::snapshot(const std::string& name) const {
   return snap;
 }
 
-MemoryProject::MemoryProject(std::map<std::string, std::string> files)
-    : reader(std::move(files)), cache(reader, parser), view(build_project_view(reader.snapshot("memory"), cache)) {}
+MemoryProject::MemoryProject(std::map<std::string, std::string> files, FactsStore* store)
+    : reader(std::move(files)), cache(reader, parser, store), view(build_project_view(reader.snapshot("memory"), cache)) {}
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -23,7 +23,8 @@ class MemoryReader : public ContentReader {
 
 // A view of `files` built by the production pipeline.
 struct MemoryProject {
-  explicit MemoryProject(std::map<std::string, std::string> files);
+  // With a `store`, facts come from it when it holds them (a warm cache) and go into it when parsed.
+  explicit MemoryProject(std::map<std::string, std::string> files, FactsStore* store = nullptr);
   MemoryReader reader;
   PythonParser parser;
   FactsCache cache;

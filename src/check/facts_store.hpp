@@ -1,0 +1,82 @@
+// The facts cache on disk: parsed migrations kept by blob id under the git
+// dir (`hook-check/facts-v<N>/`), so a run parses only blobs no run has seen.
+// 256 shards by the id's first byte: adding one migration rewrites one small
+// file. Every failure here is a miss or a skipped write, never an error: a
+// missing, stale, corrupt or unwritable cache only costs a parse.
+#pragma once
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/object_id.hpp"
+#include "python/migration_facts.hpp"
+
+namespace hc {
+
+class FactsStore {
+ public:
+  // The store kept in `dir` (created on the first save); nothing is read yet.
+  explicit FactsStore(std::string dir);
+  // The store for a repository's git dir (the common dir for worktrees).
+  static std::string dir_for(const std::string& git_common_dir);
+  // What identifies this build's facts: tool version, codec format, parser sources, grammar.
+  static std::string build_key();
+
+  // Decoded facts for `blob`, or null when the cache does not hold it (or holds it damaged).
+  std::shared_ptr<const MigrationFacts> find(const ObjectId& blob);
+  // find() for many blobs, decoded on every core; null where the cache misses.
+  std::vector<std::shared_ptr<const MigrationFacts>> find_many(const std::vector<ObjectId>& blobs);
+  void add(const ObjectId& blob, const MigrationFacts& facts);
+  // The same, with the facts already encoded (by the thread that parsed them).
+  void add_encoded(const ObjectId& blob, std::string bytes, std::uint8_t flags);
+  // The entry's graph flags (facts_graph_flags), read from the index without decoding.
+  std::optional<std::uint8_t> flags(const ObjectId& blob);
+  // Records a blob's flags alone, known without parsing it (a file that never
+  // says run_before or replaces); find() still misses it.
+  void add_flags(const ObjectId& blob, std::uint8_t flags);
+  // Writes the shards that gained entries, each to a temporary file renamed
+  // over the old one, so a concurrent reader sees one whole version or the other.
+  void save();
+
+  const std::string& dir() const { return dir_; }
+  std::size_t hits() const { return hits_; }
+
+ private:
+  struct Shard {
+    bool loaded = false;
+    bool dirty = false;
+    std::string bytes;                                  // the file as read
+    struct Entry {
+      std::string_view bytes;  // into `bytes` or `added`
+      std::uint8_t flags = 0;
+    };
+    std::map<ObjectId, Entry> stored;                   // payloads, into `bytes`
+    std::map<ObjectId, std::pair<std::string, std::uint8_t>> added;  // encoded this run
+    std::set<ObjectId> used;                            // looked up or added this run
+  };
+  Shard& shard(const ObjectId& blob);
+  // The encoded facts of `blob`, if the cache holds them.
+  std::optional<std::string_view> payload(const ObjectId& blob);
+  void load(std::uint8_t index, Shard& s) const;
+  std::string dir_;
+  std::string key_;
+  std::array<std::unique_ptr<Shard>, 256> shards_;
+  std::size_t hits_ = 0;
+};
+
+// What a migration says about other apps' graphs: the bits that decide
+// whether a check may leave its app out of a view (run_before reaches into
+// other apps; replaces may name them).
+inline constexpr std::uint8_t kHasRunBefore = 1, kHasReplaces = 2;
+inline constexpr std::uint8_t kFlagsOnly = 4;  // an entry without facts
+std::uint8_t facts_graph_flags(const MigrationFacts& facts);
+
+// The shard file's checksum of one payload (exposed for the tests that damage one).
+std::uint64_t facts_payload_hash(std::string_view bytes);
+
+}  // namespace hc
