@@ -16,7 +16,7 @@ AuditModels read_audit_models(const ProjectView& view, const ContentReader& read
                               const DjangoVersion& version) {
   ModuleIndex index(view.snapshot, reader, parser);
   AuditModels out;
-  out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version));
+  out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
   std::vector<PlannedMigration> plan;
   for (const auto& key : view.graph.full_plan())
     if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path});

@@ -282,6 +282,10 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
   for (const ModelState* m : removed) {
     ModelChange c{ModelChange::Kind::DeleteModel, m->app_label, m->name};
     c.detail = "deleted";
+    if (auto it = after.classes_elsewhere.find(m->app_label); it != after.classes_elsewhere.end() && it->second.count(m->name))
+      c.uncertain = "a class `" + m->name + "` is defined in a module of the app that hook-check does not read as models";
+    if (auto it = after.model_factories.find(m->app_label); audit && it != after.model_factories.end() && c.uncertain.empty())
+      c.uncertain = "`" + it->second + "()` in the app's models may create it at run time";
     c.path = m->path;
     c.span = m->span;
     if (!m->unknown_bases.empty()) c.uncertain = "it inherits from `" + m->unknown_bases + "`, outside the repository";
@@ -304,7 +308,12 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
     diff_options(a, b, audit, out);
     if (managers_signature(a) != managers_signature(b)) {
       ModelChange c{ModelChange::Kind::AlterManagers, b.app_label, b.name};
-      c.detail = "managers used in migrations changed";
+      auto list = [](const ModelState& m) {
+        std::string s = "[";
+        for (const auto& [name, v] : m.managers) s += (s.size() > 1 ? ", " : "") + name + "=" + shorten(v.display());
+        return s + "]";
+      };
+      c.detail = "managers " + list(a) + " → " + list(b);
       c.path = b.path;
       c.span = b.span;
       for (const auto* m : {&a, &b})
@@ -314,6 +323,14 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
       out.push_back(c);
     }
   }
+  for (auto& c : out)
+    for (const auto* side : {&before, &after})
+    {
+      if (c.kind == ModelChange::Kind::AlterField && !side->deconstruct_replaced_in.empty() && c.uncertain.empty())
+        c.uncertain = "Field.deconstruct is replaced in " + side->deconstruct_replaced_in;
+      if (c.kind == ModelChange::Kind::AlterOption && !side->option_keys_changed_in.empty() && c.uncertain.empty())
+        c.uncertain = "AlterModelOptions.ALTER_OPTION_KEYS is changed in " + side->option_keys_changed_in;
+    }
   // An app whose state could not be followed: nothing about it is certain.
   for (auto& c : out)
     for (const auto* side : {&before, &after})

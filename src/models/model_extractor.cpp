@@ -76,7 +76,10 @@ std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleInde
     std::string base = django_field_class(path);
     if (!base.empty()) return FieldClass{path, base, false};
     std::string last = path.substr(path.rfind('.') + 1);
-    if (last.ends_with("Field") || last == "ForeignKey" || last == "TaggableManager") return FieldClass{path, "", true};
+    // Libraries' fields: PhoneNumberField, modelcluster's ParentalKey, taggit's TaggableManager;
+    // generic relations hold no column.
+    if (last.starts_with("Generic") && (last.ends_with("ForeignKey") || last.ends_with("Relation"))) return std::nullopt;
+    if (last.ends_with("Field") || last.ends_with("Key") || last.ends_with("TaggableManager")) return FieldClass{path, "", true};
     return std::nullopt;
   }
   if (callee.kind != Binding::Kind::Class) return std::nullopt;
@@ -186,7 +189,7 @@ class Extractor {
     for (const auto& base : index_.bases(cls)) {
       if (base.kind == Binding::Kind::External && !base.dotted.starts_with("builtins.") && base.dotted != "object") {
         std::string last = base.dotted.substr(base.dotted.rfind('.') + 1);
-        bool model_like = base.dotted.find(".models.") != std::string::npos || last.ends_with("Model") || last.ends_with("_Node");
+        bool model_like = last.ends_with("Model") || last.starts_with("Abstract") || last.ends_with("_Node");
         // Of Django's own classes only contrib's abstract models bring fields (TextChoices does not).
         if (base.dotted.starts_with("django."))
           model_like = base.dotted.starts_with("django.contrib.") && (last.starts_with("Abstract") || last == "PermissionsMixin");
@@ -198,6 +201,53 @@ class Extractor {
         if (auto found = external_model_base(base, depth + 1); !found.empty()) return found;
     }
     return {};
+  }
+
+  // A class attribute built by a library's class that is neither a field nor a
+  // manager (HistoricalRecords()): it may create models at run time.
+  std::string model_factory(const Binding& cls) const {
+    std::string found;
+    for_each_assignment(cls, [&](const std::string& name, TSNode, TSNode right, TSNode body) {
+      if (!found.empty() || !is(right, "call")) return;
+      auto fn = field(right, "function");
+      if (!fn) return;
+      ClassScope scope{cls.module, body};
+      Binding callee = index_.resolve_expression(*cls.module, *fn, &scope);
+      if (field_class_of(callee, index_) || manager_of(cls, name, right, body)) return;
+      // A repository subclass of a library's class, or a value built from one
+      // (`partial(HistoricalRecords, ...)`), counts as the library's.
+      if (callee.kind == Binding::Kind::Expression || (callee.kind == Binding::Kind::Class && !is_model(callee) && library_base(callee))) {
+        found = std::string(cls.module->tree.source.slice(*fn));
+        return;
+      }
+      if (callee.kind != Binding::Kind::External || callee.dotted.starts_with("django.")) return;
+      std::string last = callee.dotted.substr(callee.dotted.rfind('.') + 1);
+      if (!last.empty() && std::isupper(static_cast<unsigned char>(last[0]))) found = callee.dotted;
+    });
+    return found;
+  }
+
+  bool library_base(const Binding& cls, int depth = 0) const {
+    if (depth > 20) return false;
+    for (const auto& base : index_.bases(cls)) {
+      if (base.kind == Binding::Kind::External && !base.dotted.starts_with("django.") && !base.dotted.starts_with("builtins.") &&
+          base.dotted != "object")
+        return true;
+      if (base.kind == Binding::Kind::Class && library_base(base, depth + 1)) return true;
+    }
+    return false;
+  }
+
+  std::vector<Binding> concrete_parents(const Binding& cls, int depth = 0) const {
+    std::vector<Binding> out;
+    if (depth > 20) return out;
+    for (const auto& base : index_.bases(cls)) {
+      if (base.kind != Binding::Kind::Class || !is_model(base)) continue;
+      if (!is_abstract(base)) out.push_back(base);
+      else
+        for (auto& p : concrete_parents(base, depth + 1)) out.push_back(p);
+    }
+    return out;
   }
 
   bool is_abstract(const Binding& cls) const {
@@ -356,6 +406,7 @@ class Extractor {
         return ManagerDecl{name, ModelValue::unknown("a manager built by as_manager()"), false};
     }
     Binding callee = index_.resolve_expression(*cls.module, *fn, &scope);
+    if (field_class_of(callee, index_)) return std::nullopt;  // TaggableManager is a field
     bool manager = false;
     if (callee.kind == Binding::Kind::External) {
       std::string path = canonical_django_path(callee.dotted);
@@ -443,9 +494,8 @@ class Extractor {
         if (f.kwargs.count("parent_link")) has_pk = true;
         s.fields.push_back(std::move(f));
       }
-      // Multi-table inheritance: a link to each concrete model parent.
-      for (const auto& base : index_.bases(mc.cls)) {
-        if (base.kind != Binding::Kind::Class || !is_model(base) || is_abstract(base)) continue;
+      // Multi-table inheritance: a link to each concrete model parent, found through abstract ones.
+      for (const auto& base : concrete_parents(mc.cls)) {
         std::string parent = base.dotted.substr(base.dotted.rfind('.') + 1);
         std::string ptr = parent + "_ptr";
         std::transform(ptr.begin(), ptr.end(), ptr.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -509,7 +559,7 @@ std::string parent_dir(const std::string& path) {
 
 }  // namespace
 
-ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version) {
+ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere) {
   ProjectModels out;
   out.version = version;
   Extractor ex(index, version);
@@ -544,6 +594,15 @@ ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, co
         }
       }
     }
+    if (look_elsewhere) {
+      static const std::regex class_line(R"(^class\s+(\w+)\s*[(:])", std::regex::multiline);
+      for (const auto& path : index.paths_under(app.directory + "/")) {
+        if (path.starts_with(app.migrations_dir + "/")) continue;
+        std::string text = index.read_text(path);
+        for (std::sregex_iterator it(text.begin(), text.end(), class_line), end; it != end; ++it)
+          out.classes_elsewhere[app.label].insert((*it)[1]);
+      }
+    }
     for (const PyModule* m : modules) {
       for (TSNode node : m->class_order) {
         auto n = field(node, "name");
@@ -564,9 +623,22 @@ ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, co
             if (v.kind == ModelValue::Kind::Str) label = v.text;
           }
         labels[cls.dotted] = label + "." + name;
+        if (auto factory = ex.model_factory(cls); !factory.empty()) out.model_factories.emplace(label, factory);
         if (!ex.is_abstract(cls)) classes.push_back({cls, label, name});
       }
     }
+  }
+  // `models.Field.deconstruct = ...` anywhere outside migrations.
+  // ... and `AlterModelOptions.ALTER_OPTION_KEYS.remove(...)`: a project that changes what Django compares.
+  static const std::regex patch(R"(Field\.deconstruct\s*=[^=])");
+  static const std::regex keys(R"(ALTER_OPTION_KEYS\s*(?:\.\s*(?:remove|append|extend|discard|insert|pop)\b|=[^=]|\+=|-=))");
+  for (const auto& path : index.paths_under("")) {
+    if (path.find("/migrations/") != std::string::npos) continue;
+    std::string text = index.read_text(path);
+    if (out.deconstruct_replaced_in.empty() && text.find("deconstruct") != std::string::npos && std::regex_search(text, patch))
+      out.deconstruct_replaced_in = path;
+    if (out.option_keys_changed_in.empty() && text.find("ALTER_OPTION_KEYS") != std::string::npos && std::regex_search(text, keys))
+      out.option_keys_changed_in = path;
   }
   for (const auto& mc : classes) {
     ModelState s = ex.build(mc);

@@ -22,7 +22,8 @@ struct FieldClass {
 // Whether a callee is a model field class, and which.
 std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleIndex& index, int depth = 0);
 
-ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version);
+// `look_elsewhere`: also note the classes of the apps' other modules (for the audit).
+ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere = false);
 
 // The project's Django version: the configured one, else the project's own
 // pin (requirements files, pyproject.toml dependencies, lock files), else the

@@ -62,6 +62,15 @@ struct ProjectModels {
   std::vector<std::string> unreadable;       // models modules that did not parse: nothing is said about their apps
   std::set<std::string> unreadable_apps;
   std::map<std::string, std::string> uncertain_apps;  // label -> why its state is not known (a custom operation, ...)
+  // What may define models hook-check does not see, by app label: classes of
+  // the app's other modules, and class attributes built by a library
+  // (simple_history's HistoricalRecords() makes a model at run time).
+  std::map<std::string, std::set<std::string>> classes_elsewhere;
+  std::map<std::string, std::string> model_factories;
+  // Where the project replaces Field.deconstruct (netbox drops verbose_name
+  // and the like from it): what Django compares is then the project's own.
+  std::string deconstruct_replaced_in;
+  std::string option_keys_changed_in;  // ... or AlterModelOptions.ALTER_OPTION_KEYS
 };
 
 }  // namespace hc

@@ -196,6 +196,18 @@ std::string ModuleIndex::dotted_name_of_path(const std::string& path) const {
   return rel;
 }
 
+std::vector<std::string> ModuleIndex::paths_under(const std::string& directory) const {
+  std::vector<std::string> out;
+  for (auto it = snapshot_.files.lower_bound(directory); it != snapshot_.files.end() && it->first.starts_with(directory); ++it)
+    if (it->first.ends_with(".py")) out.push_back(it->first);
+  return out;
+}
+
+std::string ModuleIndex::read_text(const std::string& path) const {
+  const SnapshotFile* f = snapshot_.find(path);
+  return f ? reader_.read(*f) : std::string();
+}
+
 const PyModule* ModuleIndex::module(const std::string& dotted) const {
   if (missing_.count(dotted)) return nullptr;
   auto path = path_for_module(dotted);
@@ -501,6 +513,11 @@ std::vector<Binding> ModuleIndex::bases(const Binding& cls) const {
   if (!supers) return out;
   for (TSNode a : named_children(*supers)) {
     if (is(a, "keyword_argument") || is(a, "comment")) continue;
+    // `models.Manager.from_queryset(QS)`: a subclass of the manager it is called on.
+    if (is(a, "call"))
+      if (auto fn = field(a, "function"); fn && is(*fn, "attribute"))
+        if (auto attr = field(*fn, "attribute"); attr && cls.module->tree.source.slice(*attr) == "from_queryset")
+          if (auto obj = field(*fn, "object")) a = *obj;
     Binding b = resolve_expression(*cls.module, a);
     if (b.kind == Binding::Kind::External) b.dotted = canonical_django_path(b.dotted);
     out.push_back(std::move(b));

@@ -55,6 +55,8 @@ class ModuleIndex {
   const PyModule* module(const std::string& dotted) const;
   const PyModule* module_at(const std::string& path) const;
   std::string dotted_name_of_path(const std::string& path) const;
+  std::vector<std::string> paths_under(const std::string& directory) const;  // Python files, sorted
+  std::string read_text(const std::string& path) const;
 
   Binding resolve_name(const PyModule& m, const std::string& name, const ClassScope* scope = nullptr) const;
   Binding resolve_attribute(const Binding& b, const std::string& attr) const;
