@@ -302,8 +302,13 @@ void CheckSession::read_models() {
     before = reference_.get();
   }
   if (!models_may_have_changed(changed_since(target_->snapshot, &before->snapshot), target_->layout)) return;
-  models_after_ = read_project_models(*target_, *repo_, *parser_, version());
-  models_before_ = read_project_models(*before, *repo_, *parser_, models_after_->version);
+  // Only the apps the change can reach: the rest are the same on both sides.
+  std::set<std::string> changed = changed_since(target_->snapshot, &before->snapshot);
+  for (const auto& path : changed_since(before->snapshot, &target_->snapshot)) changed.insert(path);
+  std::set<std::string> apps = apps_models_may_change(*target_, *repo_, changed);
+  for (const auto& app : apps_models_may_change(*before, *repo_, changed)) apps.insert(app);
+  models_after_ = read_project_models(*target_, *repo_, *parser_, version(), &apps);
+  models_before_ = read_project_models(*before, *repo_, *parser_, models_after_->version, &apps);
 }
 
 CheckSession::~CheckSession() = default;

@@ -12,8 +12,16 @@ namespace hc {
 
 class PythonParser;
 
+// `only_apps` (app directories): read only these apps' models (null: all).
 std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, const ContentReader& reader,
-                                                   const PythonParser& parser, const DjangoVersion& version);
+                                                   const PythonParser& parser, const DjangoVersion& version,
+                                                   const std::set<std::string>* only_apps = nullptr);
+
+// The apps whose models a change can have touched: those with a changed
+// module, and those whose models modules name a changed module (an import,
+// an abstract parent in another app). Judged on the text, before parsing.
+std::set<std::string> apps_models_may_change(const ProjectView& view, const ContentReader& reader,
+                                             const std::set<std::string>& changed_paths);
 
 // The audit's pair: what the view's migrations build, replayed in plan order,
 // and what its models say.

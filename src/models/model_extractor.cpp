@@ -74,12 +74,12 @@ std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleInde
     std::string path = canonical_django_path(callee.dotted);
     if (path.starts_with("django.contrib.contenttypes.")) return std::nullopt;  // generic relations are not columns
     std::string base = django_field_class(path);
-    if (!base.empty()) return FieldClass{path, base, false};
+    if (!base.empty()) return FieldClass{path, base, false, {}, {}};
     std::string last = path.substr(path.rfind('.') + 1);
     // Libraries' fields: PhoneNumberField, modelcluster's ParentalKey, taggit's TaggableManager;
     // generic relations hold no column.
     if (last.starts_with("Generic") && (last.ends_with("ForeignKey") || last.ends_with("Relation"))) return std::nullopt;
-    if (last.ends_with("Field") || last.ends_with("Key") || last.ends_with("TaggableManager")) return FieldClass{path, "", true};
+    if (last.ends_with("Field") || last.ends_with("Key") || last.ends_with("TaggableManager")) return FieldClass{path, "", true, {}, {}};
     return std::nullopt;
   }
   if (callee.kind != Binding::Kind::Class) return std::nullopt;
@@ -552,14 +552,11 @@ class Extractor {
   const DjangoVersion& version_;
 };
 
-std::string parent_dir(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? std::string() : path.substr(0, slash);
-}
 
 }  // namespace
 
-ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere) {
+ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere,
+                             const std::set<std::string>* only_apps) {
   ProjectModels out;
   out.version = version;
   Extractor ex(index, version);
@@ -567,6 +564,7 @@ ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, co
   std::vector<ModelClass> classes;
   std::set<std::string> seen_classes;
   for (const auto& app : layout.apps) {
+    if (only_apps && !only_apps->count(app.directory)) continue;
     // The app's models modules, and the app's modules they import.
     std::vector<const PyModule*> modules;
     std::set<std::string> queued;

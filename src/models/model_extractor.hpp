@@ -23,7 +23,9 @@ struct FieldClass {
 std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleIndex& index, int depth = 0);
 
 // `look_elsewhere`: also note the classes of the apps' other modules (for the audit).
-ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere = false);
+// `only_apps` (app directories): read only these apps' models (null: all).
+ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere = false,
+                             const std::set<std::string>* only_apps = nullptr);
 
 // The project's Django version: the configured one, else the project's own
 // pin (requirements files, pyproject.toml dependencies, lock files), else the

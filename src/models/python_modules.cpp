@@ -314,34 +314,46 @@ const PyModule* ModuleIndex::module_at(const std::string& path) const {
   return raw;
 }
 
+const std::map<std::string, Binding>& ModuleIndex::class_names(const PyModule& m, TSNode body) const {
+  auto [it, fresh] = class_names_.try_emplace(body.id);
+  if (!fresh) return it->second;
+  auto& names = it->second;
+  const SourceText& src = m.tree.source;
+  for (TSNode stmt : named_children(body)) {
+    if (is(stmt, "class_definition")) {
+      if (auto n = field(stmt, "name")) {
+        Binding b;
+        b.kind = Binding::Kind::Class;
+        b.module = &m;
+        b.node = stmt;
+        std::string name(src.slice(*n));
+        b.dotted = m.dotted + "." + name;  // nested: the evaluator names it by its module
+        names.insert_or_assign(name, b);
+      }
+      continue;
+    }
+    if (!is(stmt, "expression_statement")) continue;
+    for (TSNode e : named_children(stmt)) {
+      if (!is(e, "assignment")) continue;
+      auto left = field(e, "left");
+      auto right = field(e, "right");
+      if (!left || !right || !is(*left, "identifier")) continue;
+      Binding b;
+      b.kind = Binding::Kind::Expression;
+      b.module = &m;
+      b.node = *right;
+      b.class_body = body;
+      names.insert_or_assign(std::string(src.slice(*left)), b);  // the last assignment wins, as in Python
+    }
+  }
+  return names;
+}
+
 Binding ModuleIndex::resolve_name(const PyModule& m, const std::string& name, const ClassScope* scope) const {
   Binding b;
-  if (scope) {
-    for (TSNode stmt : named_children(scope->body)) {
-      if (is(stmt, "class_definition")) {
-        auto n = field(stmt, "name");
-        if (n && scope->module->tree.source.slice(*n) == name) {
-          b.kind = Binding::Kind::Class;
-          b.module = scope->module;
-          b.node = stmt;
-          b.dotted = scope->module->dotted + "." + name;
-          return b;
-        }
-      }
-      if (!is(stmt, "expression_statement")) continue;
-      for (TSNode e : named_children(stmt)) {
-        if (!is(e, "assignment")) continue;
-        auto left = field(e, "left");
-        auto right = field(e, "right");
-        if (left && right && is(*left, "identifier") && scope->module->tree.source.slice(*left) == name) {
-          b.kind = Binding::Kind::Expression;
-          b.module = scope->module;
-          b.node = *right;
-          b.class_body = &scope->body;
-        }
-      }
-    }
-    if (b.kind != Binding::Kind::Unbound) return b;
+  if (scope && scope->module) {
+    const auto& names = class_names(*scope->module, scope->body);
+    if (auto it = names.find(name); it != names.end()) return it->second;
   }
   if (auto it = m.classes.find(name); it != m.classes.end()) {
     b.kind = Binding::Kind::Class;
@@ -509,6 +521,7 @@ Binding ModuleIndex::resolve_dotted(const std::string& dotted) const {
 std::vector<Binding> ModuleIndex::bases(const Binding& cls) const {
   std::vector<Binding> out;
   if (cls.kind != Binding::Kind::Class) return out;
+  if (auto it = bases_.find(cls.node.id); it != bases_.end()) return it->second;
   auto supers = field(cls.node, "superclasses");
   if (!supers) return out;
   for (TSNode a : named_children(*supers)) {
@@ -522,6 +535,7 @@ std::vector<Binding> ModuleIndex::bases(const Binding& cls) const {
     if (b.kind == Binding::Kind::External) b.dotted = canonical_django_path(b.dotted);
     out.push_back(std::move(b));
   }
+  bases_.emplace(cls.node.id, out);
   return out;
 }
 

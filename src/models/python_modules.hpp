@@ -38,7 +38,7 @@ struct Binding {
   std::string dotted;                 // External: the import path; Module/Class/Function: the qualified name
   const PyModule* module = nullptr;   // where Class/Function/Expression nodes live
   TSNode node{};
-  const TSNode* class_body = nullptr;  // Expression inside a class body: the body, for its other names
+  std::optional<TSNode> class_body;  // Expression inside a class body: the body, for its other names
 };
 
 // Evaluation inside a class body sees the class's earlier names first.
@@ -85,6 +85,10 @@ class ModuleIndex {
   mutable std::map<std::string, std::unique_ptr<PyModule>> by_path_;
   mutable std::set<std::string> missing_;
   mutable int depth_ = 0;
+  // Per class body: its names (nested classes, assignments), built once.
+  mutable std::map<const void*, std::map<std::string, Binding>> class_names_;
+  mutable std::map<const void*, std::vector<Binding>> bases_;
+  const std::map<std::string, Binding>& class_names(const PyModule& m, TSNode body) const;
 
   std::optional<std::string> path_for_module(const std::string& dotted) const;
   ModelValue evaluate_call(const PyModule& m, TSNode call, const ClassScope* scope) const;

@@ -1,6 +1,8 @@
 #include "python/syntax_tree.hpp"
 
 #include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include "core/error.hpp"
 
@@ -29,16 +31,31 @@ std::string_view node_type(TSNode n) { return ts_node_type(n); }
 bool is(TSNode n, std::string_view type) { return !ts_node_is_null(n) && type == ts_node_type(n); }
 
 std::optional<TSNode> field(TSNode n, const char* name) {
-  TSNode c = ts_node_child_by_field_name(n, name, static_cast<uint32_t>(std::strlen(name)));
+  // Field names are looked up by string compare in the grammar: once per name and thread.
+  thread_local std::unordered_map<std::string, TSFieldId> ids;
+  auto it = ids.find(name);
+  if (it == ids.end())
+    it = ids.emplace(name, ts_language_field_id_for_name(tree_sitter_python(), name, static_cast<uint32_t>(std::strlen(name)))).first;
+  if (it->second == 0) return std::nullopt;
+  TSNode c = ts_node_child_by_field_id(n, it->second);
   if (ts_node_is_null(c)) return std::nullopt;
   return c;
 }
 
 std::vector<TSNode> named_children(TSNode n) {
+  // A cursor walks the children in one pass (ts_node_named_child(i) starts over each time).
   std::vector<TSNode> out;
-  uint32_t count = ts_node_named_child_count(n);
-  out.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) out.push_back(ts_node_named_child(n, i));
+  TSTreeCursor cursor = ts_tree_cursor_new(n);
+  struct Release {
+    TSTreeCursor* c;
+    ~Release() { ts_tree_cursor_delete(c); }
+  } release{&cursor};
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode c = ts_tree_cursor_current_node(&cursor);
+      if (ts_node_is_named(c)) out.push_back(c);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
   return out;
 }
 
