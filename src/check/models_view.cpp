@@ -1,6 +1,7 @@
 #include "check/models_view.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "models/migration_replay.hpp"
 #include "models/model_extractor.hpp"
@@ -15,37 +16,67 @@ std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, cons
   return std::make_unique<ProjectModels>(extract_models(view.layout, index, version, false, only_apps));
 }
 
+namespace {
+
+// How an import of the module at `path` may read: `core.models`, `from core import models`
+// (any suffix of its dotted name, as a src/ layout roots packages below the top).
+struct Needle {
+  std::string text;
+  std::string dir;  // only in files of this directory (relative imports); empty: anywhere
+};
+
+void import_needles(const std::string& path, std::vector<Needle>& out) {
+  std::string dotted = path.substr(0, path.size() - 3);
+  if (dotted.ends_with("/__init__")) dotted.resize(dotted.size() - 9);
+  for (char& c : dotted)
+    if (c == '/') c = '.';
+  // Relative imports, from the same package: `from .mixins import X`, `from . import mixins`.
+  std::string last = dotted.substr(dotted.rfind('.') + 1);
+  std::string dir = path.substr(0, path.rfind('/') + 1);
+  out.push_back({"." + last + " import", dir});
+  out.push_back({"import " + last, dir});
+  for (std::size_t at = 0; at != std::string::npos; at = dotted.find('.', at + 1)) {
+    std::string tail = at == 0 ? dotted : dotted.substr(at + 1);
+    if (tail.find('.') == std::string::npos) break;
+    out.push_back({tail, ""});
+    out.push_back({"from " + tail.substr(0, tail.rfind('.')) + " import", ""});
+  }
+}
+
+}  // namespace
+
 std::set<std::string> apps_models_may_change(const ProjectView& view, const ContentReader& reader,
                                              const std::set<std::string>& changed_paths) {
-  // What an import of each changed module would say: `core.models`, `from core import models`.
-  std::vector<std::string> needles;
-  std::vector<std::string> changed_modules;
-  for (const auto& path : changed_paths) {
-    if (!path.ends_with(".py") || view.layout.app_of_migration(path)) continue;
-    changed_modules.push_back(path);
-    std::string dotted = path.substr(0, path.size() - 3);
-    if (dotted.ends_with("/__init__")) dotted.resize(dotted.size() - 9);
-    for (char& c : dotted)
-      if (c == '/') c = '.';
-    // Any suffix may be how it is imported (a src/ layout roots packages below the top).
-    for (std::size_t at = 0; at != std::string::npos; at = dotted.find('.', at + 1)) {
-      std::string tail = at == 0 ? dotted : dotted.substr(at + 1);
-      if (tail.find('.') == std::string::npos) break;
-      needles.push_back(tail);
-      auto dot = tail.rfind('.');
-      needles.push_back("from " + tail.substr(0, dot) + " import");
+  // The changed modules, and every module that names one, to a fixed point
+  // (models.py may re-export an abstract base from a changed mixins module).
+  std::set<std::string> reached;
+  std::vector<Needle> needles;
+  for (const auto& path : changed_paths)
+    if (path.ends_with(".py") && !view.layout.app_of_migration(path) && reached.insert(path).second) import_needles(path, needles);
+  if (reached.empty()) return {};
+  std::map<std::string, std::string> texts;
+  for (const auto& [path, file] : view.snapshot.files)
+    if (path.ends_with(".py") && !reached.count(path) && path.find("/migrations/") == std::string::npos) texts.emplace(path, reader.read(file));
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (auto it = texts.begin(); it != texts.end();) {
+      bool names = std::any_of(needles.begin(), needles.end(), [&](const Needle& n) {
+        bool here = n.dir.empty() || (it->first.starts_with(n.dir) && it->first.find('/', n.dir.size()) == std::string::npos);
+        return here && it->second.find(n.text) != std::string::npos;
+      });
+      if (!names) {
+        ++it;
+        continue;
+      }
+      reached.insert(it->first);
+      import_needles(it->first, needles);
+      it = texts.erase(it);
+      grew = true;
     }
   }
   std::set<std::string> out;
   for (const auto& app : view.layout.apps) {
-    bool touched = std::any_of(changed_modules.begin(), changed_modules.end(),
-                               [&](const std::string& p) { return p.starts_with(app.directory + "/"); });
-    for (std::size_t i = 0; !touched && i < app.models_paths.size(); ++i) {
-      const SnapshotFile* f = view.snapshot.find(app.models_paths[i]);
-      if (!f) continue;
-      std::string text = reader.read(*f);
-      touched = std::any_of(needles.begin(), needles.end(), [&](const std::string& n) { return text.find(n) != std::string::npos; });
-    }
+    bool touched = std::any_of(reached.begin(), reached.end(), [&](const std::string& p) { return p.starts_with(app.directory + "/"); });
     if (touched) out.insert(app.directory);
   }
   return out;
