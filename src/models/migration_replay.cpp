@@ -325,7 +325,17 @@ ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, Modul
   ProjectModels state;
   state.version = version;
   Replayer replayer(index, version, state);
-  for (const auto& pm : plan) replayer.migration(pm);
+  // In batches parsed on every core, each migration's tree dropped once replayed.
+  constexpr std::size_t kBatch = 128;
+  for (std::size_t start = 0; start < plan.size(); start += kBatch) {
+    std::vector<std::string> paths;
+    for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i) paths.push_back(plan[i].path);
+    index.preload(paths);
+    for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i) {
+      replayer.migration(plan[i]);
+      index.forget(plan[i].path);
+    }
+  }
   for (auto& [key, m] : state.models) normalise_options(m.options, version);
   return state;
 }

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
+#include <exception>
 #include <functional>
+#include <thread>
 #include <cstdio>
 
 #include "python/module_scope.hpp"
@@ -225,8 +228,58 @@ const PyModule* ModuleIndex::module_at(const std::string& path) const {
   if (!file) return nullptr;
   std::optional<DecodeProblem> problem;
   SourceText text = SourceText::decode(reader_.read(*file), problem);
-  auto m = std::make_unique<PyModule>(PyModule{path, dotted_name_of_path(path), parent_dir(path), parser_.parse(std::move(text)), {}, {}, {}, {}, {}, {}, false});
-  m->parse_error = problem.has_value() || first_syntax_error(m->tree.root()).has_value();
+  return bind(path, parser_.parse(std::move(text)), problem.has_value());
+}
+
+void ModuleIndex::preload(const std::vector<std::string>& paths) const {
+  std::vector<std::pair<std::string, std::string>> work;
+  for (const auto& path : paths)
+    if (!by_path_.count(path))
+      if (const SnapshotFile* f = snapshot_.find(path)) work.emplace_back(path, reader_.read(*f));
+  std::vector<std::optional<SyntaxTree>> trees(work.size());
+  std::vector<char> problems(work.size(), 0);
+  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  std::atomic<std::size_t> next{0};
+  auto run = [&](const PythonParser& parser) {
+    for (std::size_t i; (i = next++) < work.size();) {
+      std::optional<DecodeProblem> problem;
+      SourceText text = SourceText::decode(std::move(work[i].second), problem);
+      problems[i] = problem.has_value();
+      trees[i].emplace(parser.parse(std::move(text)));
+    }
+  };
+  if (threads < 2 || work.size() < 32) {
+    run(parser_);
+  } else {
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(threads);
+    for (std::size_t t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        try {
+          PythonParser parser;  // one per thread
+          run(parser);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    for (auto& th : pool) th.join();
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
+  for (std::size_t i = 0; i < work.size(); ++i) bind(work[i].first, std::move(*trees[i]), problems[i]);
+}
+
+void ModuleIndex::forget(const std::string& path) const {
+  auto it = by_path_.find(path);
+  if (it == by_path_.end()) return;
+  class_names_.erase(it->second.get());
+  bases_.erase(it->second.get());
+  by_path_.erase(it);
+}
+
+const PyModule* ModuleIndex::bind(const std::string& path, SyntaxTree tree, bool decode_problem) const {
+  auto m = std::make_unique<PyModule>(PyModule{path, dotted_name_of_path(path), parent_dir(path), std::move(tree), {}, {}, {}, {}, {}, {}, false});
+  m->parse_error = decode_problem || first_syntax_error(m->tree.root()).has_value();
   const SourceText& src = m->tree.source;
   // The package relative imports start from.
   std::string package = m->dotted;
@@ -315,7 +368,7 @@ const PyModule* ModuleIndex::module_at(const std::string& path) const {
 }
 
 const std::map<std::string, Binding>& ModuleIndex::class_names(const PyModule& m, TSNode body) const {
-  auto [it, fresh] = class_names_.try_emplace(body.id);
+  auto [it, fresh] = class_names_[&m].try_emplace(body.id);
   if (!fresh) return it->second;
   auto& names = it->second;
   const SourceText& src = m.tree.source;
@@ -521,7 +574,8 @@ Binding ModuleIndex::resolve_dotted(const std::string& dotted) const {
 std::vector<Binding> ModuleIndex::bases(const Binding& cls) const {
   std::vector<Binding> out;
   if (cls.kind != Binding::Kind::Class) return out;
-  if (auto it = bases_.find(cls.node.id); it != bases_.end()) return it->second;
+  auto& known = bases_[cls.module];
+  if (auto it = known.find(cls.node.id); it != known.end()) return it->second;
   auto supers = field(cls.node, "superclasses");
   if (!supers) return out;
   for (TSNode a : named_children(*supers)) {
@@ -535,7 +589,7 @@ std::vector<Binding> ModuleIndex::bases(const Binding& cls) const {
     if (b.kind == Binding::Kind::External) b.dotted = canonical_django_path(b.dotted);
     out.push_back(std::move(b));
   }
-  bases_.emplace(cls.node.id, out);
+  known.emplace(cls.node.id, out);
   return out;
 }
 

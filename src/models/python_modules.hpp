@@ -54,6 +54,10 @@ class ModuleIndex {
   // The repository module for a dotted name, parsed on first use; null when outside the repository.
   const PyModule* module(const std::string& dotted) const;
   const PyModule* module_at(const std::string& path) const;
+  // Parses `paths` on every core ahead of use (contents are read in this thread).
+  void preload(const std::vector<std::string>& paths) const;
+  // Drops a module no longer needed, and what was remembered about it.
+  void forget(const std::string& path) const;
   std::string dotted_name_of_path(const std::string& path) const;
   std::vector<std::string> paths_under(const std::string& directory) const;  // Python files, sorted
   std::string read_text(const std::string& path) const;
@@ -83,11 +87,12 @@ class ModuleIndex {
   const PythonParser& parser_;
   std::vector<std::string> roots_;
   mutable std::map<std::string, std::unique_ptr<PyModule>> by_path_;
+  const PyModule* bind(const std::string& path, SyntaxTree tree, bool decode_problem) const;
   mutable std::set<std::string> missing_;
   mutable int depth_ = 0;
   // Per class body: its names (nested classes, assignments), built once.
-  mutable std::map<const void*, std::map<std::string, Binding>> class_names_;
-  mutable std::map<const void*, std::vector<Binding>> bases_;
+  mutable std::map<const PyModule*, std::map<const void*, std::map<std::string, Binding>>> class_names_;
+  mutable std::map<const PyModule*, std::map<const void*, std::vector<Binding>>> bases_;
   const std::map<std::string, Binding>& class_names(const PyModule& m, TSNode body) const;
 
   std::optional<std::string> path_for_module(const std::string& dotted) const;
