@@ -40,9 +40,12 @@ std::string model_fields_signature(const ModelState& m) {
   return s;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
+ModelChange make_change(ModelChange::Kind kind, const std::string& app_label, const std::string& model) {
+  ModelChange c;
+  c.kind = kind;
+  c.app_label = app_label;
+  c.model = model;
+  return c;
 }
 
 std::string shorten(std::string s) {
@@ -91,7 +94,7 @@ void diff_fields(const ModelState& a, const ModelState& b, bool audit, std::vect
       ++it;
       continue;
     }
-    ModelChange c{ModelChange::Kind::RenameField, b.app_label, b.name};
+    ModelChange c = make_change(ModelChange::Kind::RenameField, b.app_label, b.name);
     c.field = (*it)->name;
     c.old_field = (*match)->name;
     c.detail = "renamed from " + c.old_field;
@@ -102,7 +105,7 @@ void diff_fields(const ModelState& a, const ModelState& b, bool audit, std::vect
     it = added.erase(it);
   }
   for (const FieldState* f : added) {
-    ModelChange c{ModelChange::Kind::AddField, b.app_label, b.name};
+    ModelChange c = make_change(ModelChange::Kind::AddField, b.app_label, b.name);
     c.field = f->name;
     c.detail = "new field";
     c.path = f->path;
@@ -111,7 +114,7 @@ void diff_fields(const ModelState& a, const ModelState& b, bool audit, std::vect
     out.push_back(c);
   }
   for (const FieldState* f : removed) {
-    ModelChange c{ModelChange::Kind::RemoveField, b.app_label, b.name};
+    ModelChange c = make_change(ModelChange::Kind::RemoveField, b.app_label, b.name);
     c.field = f->name;
     c.detail = "removed";
     c.path = b.path;
@@ -123,7 +126,7 @@ void diff_fields(const ModelState& a, const ModelState& b, bool audit, std::vect
   for (const auto& nf : b.fields) {
     const FieldState* of = a.field(nf.name);
     if (!of || field_signature(*of) == field_signature(nf) || same_auto_field(*of, nf)) continue;
-    ModelChange c{ModelChange::Kind::AlterField, b.app_label, b.name};
+    ModelChange c = make_change(ModelChange::Kind::AlterField, b.app_label, b.name);
     c.field = nf.name;
     c.path = nf.path;
     c.span = nf.span;
@@ -231,7 +234,7 @@ void diff_options(const ModelState& a, const ModelState& b, bool audit, std::vec
     if (o && n && ov->second.canonical() == nv->second.canonical()) continue;
     if (key == "indexes" && same_indexes(o ? ov->second : ModelValue::sequence(K::Set, {}), n ? nv->second : ModelValue::sequence(K::Set, {})))
       continue;
-    ModelChange c{ModelChange::Kind::AlterOption, b.app_label, b.name};
+    ModelChange c = make_change(ModelChange::Kind::AlterOption, b.app_label, b.name);
     c.option = key;
     c.path = b.path;
     c.span = b.span;
@@ -267,7 +270,7 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
     auto match = std::find_if(removed.begin(), removed.end(), [&](const ModelState* r) {
       return r->app_label == m->app_label && !m->fields.empty() && model_fields_signature(*r) == model_fields_signature(*m);
     });
-    ModelChange c{match != removed.end() ? ModelChange::Kind::RenameModel : ModelChange::Kind::CreateModel, m->app_label, m->name};
+    ModelChange c = make_change(match != removed.end() ? ModelChange::Kind::RenameModel : ModelChange::Kind::CreateModel, m->app_label, m->name);
     c.path = m->path;
     c.span = m->span;
     c.detail = "new model";
@@ -280,7 +283,7 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
     out.push_back(c);
   }
   for (const ModelState* m : removed) {
-    ModelChange c{ModelChange::Kind::DeleteModel, m->app_label, m->name};
+    ModelChange c = make_change(ModelChange::Kind::DeleteModel, m->app_label, m->name);
     c.detail = "deleted";
     if (auto it = after.classes_elsewhere.find(m->app_label); it != after.classes_elsewhere.end() && it->second.count(m->name))
       c.uncertain = "a class `" + m->name + "` is defined in a module of the app that hook-check does not read as models";
@@ -296,7 +299,7 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
     if (it == before.models.end() || skip(b.app_label)) continue;
     const ModelState& a = it->second;
     if (a.proxy != b.proxy) {
-      ModelChange c{ModelChange::Kind::CreateModel, b.app_label, b.name};
+      ModelChange c = make_change(ModelChange::Kind::CreateModel, b.app_label, b.name);
       c.detail = b.proxy ? "now a proxy model" : "no longer a proxy model";
       c.path = b.path;
       c.span = b.span;
@@ -307,7 +310,7 @@ std::vector<ModelChange> diff_models(const ProjectModels& before, const ProjectM
     if (!b.proxy && a.managed && b.managed) diff_fields(a, b, audit, out);
     diff_options(a, b, audit, out);
     if (managers_signature(a) != managers_signature(b)) {
-      ModelChange c{ModelChange::Kind::AlterManagers, b.app_label, b.name};
+      ModelChange c = make_change(ModelChange::Kind::AlterManagers, b.app_label, b.name);
       auto list = [](const ModelState& m) {
         std::string s = "[";
         for (const auto& [name, v] : m.managers) s += (s.size() > 1 ? ", " : "") + name + "=" + shorten(v.display());

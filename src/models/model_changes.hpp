@@ -12,7 +12,7 @@ namespace hc {
 
 struct ModelChange {
   enum class Kind { CreateModel, DeleteModel, RenameModel, AddField, RemoveField, AlterField, RenameField, AlterOption, AlterManagers };
-  Kind kind;
+  Kind kind = Kind::AlterField;
   std::string app_label;
   std::string model;      // the model's name as written (the old one for a deletion)
   std::string old_model;  // RenameModel

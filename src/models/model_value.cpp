@@ -106,6 +106,14 @@ std::string quoted(const std::string& s) {
   return out + "'";
 }
 
+// Built by appending: GCC 12 warns (wrongly) on `"(" + std::string(...)`.
+std::string wrap(const char* open, const std::string& body, const char* close) {
+  std::string out(open);
+  out += body;
+  out += close;
+  return out;
+}
+
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
@@ -132,21 +140,21 @@ std::string ModelValue::canonical() const {
       if (kind == Kind::Set) {
         std::sort(parts.begin(), parts.end());
         parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-        return "{" + join(parts) + "}";
+        return wrap("{", join(parts), "}");
       }
-      return kind == Kind::List ? "[" + join(parts) + "]" : "(" + join(parts) + ")";
+      return kind == Kind::List ? wrap("[", join(parts), "]") : wrap("(", join(parts), ")");
     }
     case Kind::Dict: {
       std::vector<std::string> parts;
       for (std::size_t i = 0; i + 1 < items.size(); i += 2) parts.push_back(items[i].canonical() + ": " + items[i + 1].canonical());
       std::sort(parts.begin(), parts.end());
-      return "{" + join(parts) + "}";
+      return wrap("{", join(parts), "}");
     }
     case Kind::Call: {
       std::vector<std::string> parts;
       for (const auto& i : items) parts.push_back(i.canonical());
       for (const auto& [k, v] : keywords) parts.push_back(k + "=" + v.canonical());
-      return text + "(" + join(parts) + ")";
+      return text + wrap("(", join(parts), ")");
     }
   }
   return {};
@@ -172,21 +180,21 @@ std::string ModelValue::display() const {
     case Kind::Set: {
       std::vector<std::string> parts;
       for (const auto& i : items) parts.push_back(i.display());
-      if (kind == Kind::Set) return "{" + join(parts) + "}";
-      if (kind == Kind::Tuple && parts.size() == 1) return "(" + parts[0] + ",)";
-      return kind == Kind::List ? "[" + join(parts) + "]" : "(" + join(parts) + ")";
+      if (kind == Kind::Set) return wrap("{", join(parts), "}");
+      if (kind == Kind::Tuple && parts.size() == 1) return wrap("(", parts[0], ",)");
+      return kind == Kind::List ? wrap("[", join(parts), "]") : wrap("(", join(parts), ")");
     }
     case Kind::Dict: {
       std::vector<std::string> parts;
       for (std::size_t i = 0; i + 1 < items.size(); i += 2) parts.push_back(items[i].display() + ": " + items[i + 1].display());
-      return "{" + join(parts) + "}";
+      return wrap("{", join(parts), "}");
     }
     case Kind::Call: {
       std::vector<std::string> parts;
       for (const auto& i : items) parts.push_back(i.display());
       for (const auto& [k, v] : keywords) parts.push_back(k + "=" + v.display());
       auto dot = text.rfind('.');
-      return (dot == std::string::npos ? text : text.substr(dot + 1)) + "(" + join(parts) + ")";
+      return (dot == std::string::npos ? text : text.substr(dot + 1)) + wrap("(", join(parts), ")");
     }
   }
   return {};
