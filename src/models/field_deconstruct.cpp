@@ -94,11 +94,6 @@ ModelValue normalise_choices(const ModelValue& v, const DjangoVersion& version, 
   return v;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 }  // namespace
 
 std::string django_field_class(const std::string& path) {
@@ -276,9 +271,9 @@ FieldState deconstruct_field(const FieldCall& call, const FieldOwner& owner) {
           auto replace = [&](const std::string& from, const std::string& to) {
             for (std::size_t at; (at = s.find(from)) != std::string::npos;) s.replace(at, from.size(), to);
           };
-          replace("%(class)s", lower(owner.model_name));
-          replace("%(model_name)s", lower(owner.model_name));
-          replace("%(app_label)s", lower(owner.app_label));
+          replace("%(class)s", lowercase(owner.model_name));
+          replace("%(model_name)s", lowercase(owner.model_name));
+          replace("%(app_label)s", lowercase(owner.app_label));
           kw[key] = ModelValue::str(s);
         }
   }

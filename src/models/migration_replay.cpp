@@ -12,11 +12,6 @@ namespace {
 
 using K = ModelValue::Kind;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // An operation's argument as Python binds it.
 const ModelValue* arg(const ModelValue& op, std::size_t position, std::string_view keyword) {
   if (position < op.items.size()) return &op.items[position];
@@ -68,7 +63,7 @@ class Replayer {
   void unknown(const std::string& label, const std::string& why) { state_.uncertain_apps.emplace(label, why); }
 
   ModelState* model(const std::string& label, const std::string& name) {
-    auto it = state_.models.find(lower(label + "." + name));
+    auto it = state_.models.find(lowercase(label + "." + name));
     return it == state_.models.end() ? nullptr : &it->second;
   }
 

@@ -15,8 +15,7 @@ const FieldState* ModelState::field(const std::string& name) const {
 
 std::string ModelState::key() const {
   std::string k = app_label + "." + name;
-  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
-  return k;
+  return lowercase(k);
 }
 
 
@@ -498,7 +497,7 @@ class Extractor {
       for (const auto& base : concrete_parents(mc.cls)) {
         std::string parent = base.dotted.substr(base.dotted.rfind('.') + 1);
         std::string ptr = parent + "_ptr";
-        std::transform(ptr.begin(), ptr.end(), ptr.begin(), [](unsigned char c) { return std::tolower(c); });
+        ptr = lowercase(ptr);
         if (!has_pk) {
           FieldState f;
           f.name = ptr;
@@ -534,7 +533,7 @@ class Extractor {
               if (k == "name" && v.kind == ModelValue::Kind::Str && v.text.find("%(") != std::string::npos) {
                 std::string n = v.text;
                 auto replace = [&](const std::string& from, std::string to) {
-                  std::transform(to.begin(), to.end(), to.begin(), [](unsigned char c) { return std::tolower(c); });
+                  to = lowercase(to);
                   for (std::size_t at; (at = n.find(from)) != std::string::npos;) n.replace(at, from.size(), to);
                 };
                 replace("%(app_label)s", s.app_label);
@@ -685,7 +684,7 @@ DjangoVersion detect_django_version(const std::optional<std::string>& configured
     std::smatch m;
     if (std::regex_search(text, m, user_model)) {
       std::string label = m[1];
-      std::transform(label.begin(), label.end(), label.begin(), [](unsigned char c) { return std::tolower(c); });
+      label = lowercase(label);
       found.auth_user_model = label;
       break;
     }

@@ -48,11 +48,15 @@ ModelValue ModelValue::ref(std::string path) {
   return v;
 }
 
+std::string lowercase(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
 ModelValue ModelValue::model(std::string label) {
   ModelValue v;
   v.kind = Kind::Model;
-  std::transform(label.begin(), label.end(), label.begin(), [](unsigned char c) { return std::tolower(c); });
-  v.text = std::move(label);
+  v.text = lowercase(std::move(label));
   return v;
 }
 

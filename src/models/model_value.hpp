@@ -54,6 +54,9 @@ struct ModelValue {
 
 bool operator==(const ModelValue& a, const ModelValue& b);
 
+// ASCII lower case: model names and labels compare so in Django.
+std::string lowercase(std::string s);
+
 // Canonical digits for a Python number literal (ints, floats, underscores,
 // hex/octal/binary); empty when it is not one.
 std::string canonical_number(std::string_view literal);

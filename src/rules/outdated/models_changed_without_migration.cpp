@@ -9,15 +9,10 @@
 namespace hc {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // An operation's string argument, lower case ("" when absent or not a literal).
 std::string name_argument(const Operation& op, std::size_t position, std::string_view keyword) {
   const Argument* a = op.argument(position, keyword);
-  return a && a->value.kind == PyValue::Kind::Str ? lower(a->value.str) : std::string();
+  return a && a->value.kind == PyValue::Kind::Str ? lowercase(a->value.str) : std::string();
 }
 
 struct AddedOperations {
@@ -33,7 +28,7 @@ void flatten(const Operation& op, std::vector<const Operation*>& out) {
 
 // The operations that carry `c`, in Django's vocabulary.
 bool covered(const ModelChange& c, const std::vector<const Operation*>& ops, const std::map<std::string, std::vector<const Operation*>>& all) {
-  const std::string model = lower(c.model), old_model = lower(c.old_model), field = lower(c.field), old_field = lower(c.old_field);
+  const std::string model = lowercase(c.model), old_model = lowercase(c.old_model), field = lowercase(c.field), old_field = lowercase(c.old_field);
   auto on_model = [&](const Operation& op) {
     std::string m = op.kind == "AddField" || op.kind == "RemoveField" || op.kind == "AlterField" || op.kind == "RenameField" ||
                             op.kind == "AddIndex" || op.kind == "RemoveIndex" || op.kind == "RenameIndex" ||
