@@ -308,7 +308,8 @@ void CheckSession::read_models() {
   std::set<std::string> apps = apps_models_may_change(*target_, *repo_, changed);
   for (const auto& app : apps_models_may_change(*before, *repo_, changed)) apps.insert(app);
   models_after_ = read_project_models(*target_, *repo_, *parser_, version(), &apps);
-  models_before_ = read_project_models(*before, *repo_, *parser_, models_after_->version, &apps);
+  // The project's patches to the autodetector are read once, from the target.
+  models_before_ = read_project_models(*before, *repo_, *parser_, models_after_->version, &apps, false);
 }
 
 CheckSession::~CheckSession() = default;

@@ -11,9 +11,11 @@ namespace hc {
 
 std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, const ContentReader& reader,
                                                    const PythonParser& parser, const DjangoVersion& version,
-                                                   const std::set<std::string>* only_apps) {
+                                                   const std::set<std::string>* only_apps, bool find_patches) {
   ModuleIndex index(view.snapshot, reader, parser);
-  return std::make_unique<ProjectModels>(extract_models(view.layout, index, version, false, only_apps));
+  auto models = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, false, only_apps));
+  if (find_patches) find_autodetector_patches(index, *models);
+  return models;
 }
 
 namespace {
@@ -87,6 +89,7 @@ AuditModels read_audit_models(const ProjectView& view, const ContentReader& read
   ModuleIndex index(view.snapshot, reader, parser);
   AuditModels out;
   out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
+  find_autodetector_patches(index, *out.declared);
   std::vector<PlannedMigration> plan;
   for (const auto& key : view.graph.full_plan())
     if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path});

@@ -15,7 +15,8 @@ class PythonParser;
 // `only_apps` (app directories): read only these apps' models (null: all).
 std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, const ContentReader& reader,
                                                    const PythonParser& parser, const DjangoVersion& version,
-                                                   const std::set<std::string>* only_apps = nullptr);
+                                                   const std::set<std::string>* only_apps = nullptr,
+                                                   bool find_patches = true);
 
 // The apps whose models a change can have touched: those with a changed
 // module, and those whose models modules name a changed module (an import,

@@ -554,6 +554,21 @@ class Extractor {
 
 }  // namespace
 
+void find_autodetector_patches(const ModuleIndex& index, ProjectModels& out) {
+  // `models.Field.deconstruct = ...` anywhere outside migrations.
+  // ... and `AlterModelOptions.ALTER_OPTION_KEYS.remove(...)`: a project that changes what Django compares.
+  static const std::regex patch(R"(Field\.deconstruct\s*=[^=])");
+  static const std::regex keys(R"(ALTER_OPTION_KEYS\s*(?:\.\s*(?:remove|append|extend|discard|insert|pop)\b|=[^=]|\+=|-=))");
+  for (const auto& path : index.paths_under("")) {
+    if (path.find("/migrations/") != std::string::npos) continue;
+    std::string text = index.read_text(path);
+    if (out.deconstruct_replaced_in.empty() && text.find("deconstruct") != std::string::npos && std::regex_search(text, patch))
+      out.deconstruct_replaced_in = path;
+    if (out.option_keys_changed_in.empty() && text.find("ALTER_OPTION_KEYS") != std::string::npos && std::regex_search(text, keys))
+      out.option_keys_changed_in = path;
+  }
+}
+
 ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere,
                              const std::set<std::string>* only_apps) {
   ProjectModels out;
@@ -624,18 +639,6 @@ ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, co
         if (!ex.is_abstract(cls)) classes.push_back({cls, label, name});
       }
     }
-  }
-  // `models.Field.deconstruct = ...` anywhere outside migrations.
-  // ... and `AlterModelOptions.ALTER_OPTION_KEYS.remove(...)`: a project that changes what Django compares.
-  static const std::regex patch(R"(Field\.deconstruct\s*=[^=])");
-  static const std::regex keys(R"(ALTER_OPTION_KEYS\s*(?:\.\s*(?:remove|append|extend|discard|insert|pop)\b|=[^=]|\+=|-=))");
-  for (const auto& path : index.paths_under("")) {
-    if (path.find("/migrations/") != std::string::npos) continue;
-    std::string text = index.read_text(path);
-    if (out.deconstruct_replaced_in.empty() && text.find("deconstruct") != std::string::npos && std::regex_search(text, patch))
-      out.deconstruct_replaced_in = path;
-    if (out.option_keys_changed_in.empty() && text.find("ALTER_OPTION_KEYS") != std::string::npos && std::regex_search(text, keys))
-      out.option_keys_changed_in = path;
   }
   for (const auto& mc : classes) {
     ModelState s = ex.build(mc);

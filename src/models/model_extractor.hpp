@@ -22,6 +22,10 @@ struct FieldClass {
 // Whether a callee is a model field class, and which.
 std::optional<FieldClass> field_class_of(const Binding& callee, const ModuleIndex& index, int depth = 0);
 
+// Where the project changes what Django's autodetector compares (netbox
+// replaces Field.deconstruct): a property of the whole project, read once.
+void find_autodetector_patches(const ModuleIndex& index, ProjectModels& out);
+
 // `look_elsewhere`: also note the classes of the apps' other modules (for the audit).
 // `only_apps` (app directories): read only these apps' models (null: all).
 ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, const DjangoVersion& version, bool look_elsewhere = false,
