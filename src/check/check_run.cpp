@@ -347,7 +347,15 @@ CheckResult CheckSession::run() const {
 CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository) {
   CheckOptions focused = options;
   focused.focused = true;
-  return CheckSession(focused, std::move(repository)).run();
+  auto session = std::make_unique<CheckSession>(focused, std::move(repository));
+  CheckResult result = session->run();
+  if (options.exits_after) {
+    // Still reachable, so leak checkers stay quiet; the pre-push hook checks
+    // a few tips, and keeps a session per tip.
+    static std::vector<std::unique_ptr<CheckSession>>* kept = new std::vector<std::unique_ptr<CheckSession>>;
+    kept->push_back(std::move(session));
+  }
+  return result;
 }
 
 }  // namespace hc

@@ -30,6 +30,10 @@ struct CheckOptions {
   // Views hold only what the findings on changed paths need (run_check's
   // choice; commands that show whole graphs keep whole views).
   bool focused = false;
+  // The process ends after this check (the hooks, the CLI): run_check keeps
+  // the session instead of tearing down ~10^5 allocations the exit frees
+  // anyway (clang's -disable-free, for the same reason).
+  bool exits_after = false;
 };
 
 struct BaseInfo {

@@ -309,7 +309,9 @@ int hook_check_main(int argc, char** argv) {
     }
 
     if (check->parsed()) {
-      CheckResult result = run_check(check_flags.options());
+      CheckOptions options = check_flags.options();
+      options.exits_after = true;
+      CheckResult result = run_check(options);
       return print_result(result, check_flags.format, std::cout, STDOUT_FILENO);
     }
     if (install->parsed()) return run_install_command(install_repo, chain);

@@ -43,6 +43,7 @@ int pre_commit_main(int argc, char** argv) {
   return guarded([&] {
     CheckOptions o = hook_options(argc, argv);
     o.target = TargetKind::Staged;
+    o.exits_after = true;
     // Fast exit: nothing staged touches a migration or models module.
     auto repo = std::make_unique<Repository>(Repository::open(o.repo));
     bool relevant = false;
@@ -60,6 +61,7 @@ int pre_push_main(int argc, char** argv) {
   return guarded([&] {
     CheckOptions o = hook_options(argc, argv);
     o.target = TargetKind::Commit;
+    o.exits_after = true;
     // git writes `<local ref> <local sha> <remote ref> <remote sha>` per pushed ref.
     std::set<std::string> seen;
     int status = 0;

@@ -1,11 +1,16 @@
 #include "git/git_handles.hpp"
+#include <git2/sys/repository.h>
 #include "git/repository.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "git/index_file.hpp"
 
 namespace hc {
 namespace {
@@ -68,7 +73,40 @@ Repository Repository::open(const std::string& path) {
   RepositoryHandle repo(raw);
   if (rc == GIT_ENOTFOUND) throw Error("not a git repository: " + path);
   git_check(rc, "git_repository_open_ext");
-  return Repository(std::move(repo));
+  Repository opened(std::move(repo));
+  // libgit2 reads the git dir's index unless told: a hook of `git commit -a` must see git's temporary one.
+  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) {
+    git_index* index = nullptr;
+    git_check(git_index_open(&index, opened.index_path().c_str()), "git_index_open");
+    IndexHandle owned(index);
+    git_repository_set_index(opened.repo_.get(), owned.get());
+  }
+  return opened;
+}
+
+std::string Repository::index_path() const {
+  if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::filesystem::absolute(env).string();
+  return (std::filesystem::path(git_repository_path(repo_.get())) / "index").string();
+}
+
+const IndexFile* Repository::fast_index() const {
+  if (!fast_index_read_) {
+    fast_index_read_ = true;
+    std::error_code ec;
+    std::string path = index_path();
+    if (!std::filesystem::exists(path, ec)) {
+      fast_index_ = std::make_shared<const IndexFile>();  // nothing staged yet
+    } else {
+      std::string bytes;
+      try {
+        bytes = read_file_bytes(path);
+      } catch (const Error&) {
+        return nullptr;  // libgit2 says why
+      }
+      if (auto parsed = parse_index_file(bytes)) fast_index_ = std::make_shared<const IndexFile>(std::move(*parsed));
+    }
+  }
+  return fast_index_.get();
 }
 
 Repository Repository::init(const std::string& path) {
@@ -191,6 +229,17 @@ Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) c
 }
 
 Snapshot Repository::index_snapshot() const {
+  if (const IndexFile* fast = fast_index()) {
+    Snapshot snap;
+    snap.name = "staged";
+    for (const IndexEntry& e : fast->entries) {
+      // During a conflicted merge the index holds stages 1-3; "ours" (2) is what the user keeps.
+      if ((e.stage != 0 && e.stage != 2) || e.intent_to_add || !is_tracked_kind(e.path)) continue;
+      // In path order: each insertion lands at the end.
+      snap.files.insert_or_assign(snap.files.end(), e.path, SnapshotFile{e.path, e.id, false});
+    }
+    return snap;
+  }
   git_index* raw = nullptr;
   git_check(git_repository_index(&raw, repo_.get()), "git_repository_index");
   IndexHandle index(raw);
@@ -246,6 +295,79 @@ Snapshot Repository::worktree_snapshot() const {
   return snap;
 }
 
+namespace {
+
+GitTreeHandle subtree(git_repository* repo, const git_tree_entry* entry) {
+  git_tree* raw = nullptr;
+  git_check(git_tree_lookup(&raw, repo, git_tree_entry_id(entry)), "git_tree_lookup");
+  return GitTreeHandle(raw);
+}
+
+// Every file path under `tree`, for a directory only one side has.
+void all_paths(git_repository* repo, const git_tree* tree, const std::string& prefix, std::vector<std::string>& out) {
+  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+    std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, e).get(), path + "/", out);
+    else out.push_back(std::move(path));
+  }
+}
+
+// The paths that differ between `tree` (the directory `prefix` of the
+// commit; null where the commit has none) and the index entries under
+// `prefix`. A directory whose cache-tree names the commit's own tree holds
+// nothing staged and is skipped, as git does.
+void staged_diff(git_repository* repo, const git_tree* tree, const CacheTree* node, const IndexEntry* first,
+                 const IndexEntry* last, const std::string& prefix, std::vector<std::string>& out) {
+  if (tree && node && node->valid() && std::memcmp(node->id.bytes.data(), git_tree_id(tree)->id, 20) == 0) return;
+  std::set<std::string_view> seen;  // names of `tree` the index still has
+  auto lookup = [&](std::string_view name) -> const git_tree_entry* {
+    if (!tree) return nullptr;
+    const git_tree_entry* e = git_tree_entry_byname(tree, std::string(name).c_str());
+    if (e) seen.insert(name);
+    return e;
+  };
+  for (const IndexEntry* e = first; e != last;) {
+    std::string_view rest = std::string_view(e->path).substr(prefix.size());
+    std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) {
+      // A file of this directory, maybe in several stages.
+      const git_tree_entry* before = lookup(rest);
+      bool changed = !before || git_tree_entry_type(before) != GIT_OBJECT_BLOB ||
+                     std::memcmp(git_tree_entry_id(before)->id, e->id.bytes.data(), 20) != 0 ||
+                     static_cast<std::uint32_t>(git_tree_entry_filemode(before)) != e->mode;
+      const IndexEntry* same = e;
+      for (; same != last && same->path == e->path; ++same)
+        if (same->stage != 0 || same->intent_to_add) changed = true;
+      if (changed) out.push_back(e->path);
+      if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, before).get(), e->path + "/", out);
+      e = same;
+      continue;
+    }
+    // A subdirectory: its entries are contiguous in the index's order.
+    std::string_view name = rest.substr(0, slash);
+    std::string child_prefix = prefix + std::string(name) + "/";
+    const IndexEntry* end = e;
+    while (end != last && std::string_view(end->path).starts_with(child_prefix)) ++end;
+    const git_tree_entry* before = lookup(name);
+    GitTreeHandle child;
+    if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) child = subtree(repo, before);
+    else if (before) out.push_back(prefix + std::string(name));  // a file became a directory
+    staged_diff(repo, child.get(), node ? node->child(name) : nullptr, e, end, child_prefix, out);
+    e = end;
+  }
+  // What the commit has and the index no longer does.
+  for (std::size_t i = 0, n = tree ? git_tree_entrycount(tree) : 0; i < n; ++i) {
+    const git_tree_entry* gone = git_tree_entry_byindex(tree, i);
+    if (seen.count(git_tree_entry_name(gone))) continue;
+    std::string path = prefix + git_tree_entry_name(gone);
+    if (git_tree_entry_type(gone) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, gone).get(), path + "/", out);
+    else out.push_back(std::move(path));
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>& commit) const {
   GitTreeHandle tree;
   if (commit) {
@@ -256,6 +378,18 @@ std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>&
     git_tree* traw = nullptr;
     git_check(git_commit_tree(&traw, c.get()), "git_commit_tree");
     tree.reset(traw);
+  }
+  if (const IndexFile* fast = fast_index()) {
+    std::vector<std::string> all;
+    const IndexEntry* first = fast->entries.data();
+    staged_diff(repo_.get(), tree.get(), fast->cache_tree ? &*fast->cache_tree : nullptr, first,
+                first + fast->entries.size(), "", all);
+    std::vector<std::string> out;
+    for (auto& path : all)
+      if (is_tracked_kind(path)) out.push_back(std::move(path));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   TrackedPathspec spec;

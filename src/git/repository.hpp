@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@ using RepositoryHandle = Handle<git_repository, git_repository_free>;
 
 // Throws hc::Error naming the libgit2 call and git's own message when rc < 0.
 void git_check(int rc, std::string_view call);
+
+struct IndexFile;
 
 class Repository : public ContentReader {
  public:
@@ -58,9 +61,17 @@ class Repository : public ContentReader {
   // Where git runs hooks from: core.hooksPath when set, else the common dir's hooks/.
   std::string hooks_dir() const;
 
+  // The index git would use: $GIT_INDEX_FILE when set (git sets it for hooks
+  // of `git commit -a` and `git commit PATH`), else the git dir's.
+  std::string index_path() const;
+
  private:
   explicit Repository(RepositoryHandle repo) : repo_(std::move(repo)) {}
+  // The index as read by index_file.hpp, once; null where libgit2 must read it.
+  const IndexFile* fast_index() const;
   RepositoryHandle repo_;
+  mutable std::shared_ptr<const IndexFile> fast_index_;
+  mutable bool fast_index_read_ = false;
 };
 
 git_oid to_git_oid(const ObjectId& id);
