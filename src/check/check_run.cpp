@@ -25,11 +25,27 @@ bool matches_any(const std::string& code, const std::vector<std::string>& patter
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return code.rfind(p, 0) == 0; });
 }
 
-std::set<std::string> changed_since(const Snapshot& target, const Snapshot* reference) {
+// The paths `target` adds or changes over `reference`; with `both_ways`, also
+// those it drops. One walk over both path-ordered maps: a snapshot holds every
+// file of the repository, a change a handful.
+std::set<std::string> changed_since(const Snapshot& target, const Snapshot* reference, bool both_ways = false) {
   std::set<std::string> out;
-  for (const auto& [path, file] : target.files) {
-    const SnapshotFile* before = reference ? reference->find(path) : nullptr;
-    if (!before || before->id != file.id) out.insert(path);
+  static const Snapshot empty;
+  const auto& after = target.files;
+  const auto& before = (reference ? *reference : empty).files;
+  auto a = after.begin(), b = before.begin();
+  while (a != after.end() || b != before.end()) {
+    int order = a == after.end() ? 1 : b == before.end() ? -1 : a->first.compare(b->first);
+    if (order < 0) {
+      out.insert(out.end(), a->first);
+      ++a;
+    } else if (order > 0) {
+      if (both_ways) out.insert(out.end(), b->first);
+      ++b;
+    } else {
+      if (a->second.id != b->second.id) out.insert(out.end(), a->first);
+      ++a, ++b;
+    }
   }
   return out;
 }
@@ -228,8 +244,7 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
       if (p) parent = repo.commit_snapshot(*p, "parent");
     }
     focus.emplace();
-    focus->paths = changed_since(target_snapshot, reference);
-    for (const auto& path : changed_since(*reference, &target_snapshot)) focus->paths.insert(path);
+    focus->paths = changed_since(target_snapshot, reference, true);
   }
   // Snapshots move into the views; a second round takes them back (the
   // exclusions already applied to them are applied again, to no effect).
@@ -303,8 +318,7 @@ void CheckSession::read_models() {
   }
   if (!models_may_have_changed(changed_since(target_->snapshot, &before->snapshot), target_->layout)) return;
   // Only the apps the change can reach: the rest are the same on both sides.
-  std::set<std::string> changed = changed_since(target_->snapshot, &before->snapshot);
-  for (const auto& path : changed_since(before->snapshot, &target_->snapshot)) changed.insert(path);
+  std::set<std::string> changed = changed_since(target_->snapshot, &before->snapshot, true);
   std::set<std::string> apps = apps_models_may_change(*target_, *repo_, changed);
   for (const auto& app : apps_models_may_change(*before, *repo_, changed)) apps.insert(app);
   models_after_ = read_project_models(*target_, *repo_, *parser_, version(), &apps);

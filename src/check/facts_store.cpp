@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -21,11 +22,15 @@
 namespace hc {
 namespace {
 
-constexpr char kMagic[8] = {'H', 'C', 'F', 'A', 'C', 'T', 'S', '2'};
+constexpr char kMagic[8] = {'H', 'C', 'F', 'A', 'C', 'T', 'S', '3'};
 constexpr std::size_t kIndexEntry = 20 + 4 + 8 + 1;  // id, length, hash, flags
 // A shard past this size drops the entries this run did not use: 256 shards
 // keep the cache under ~128 MB whatever the history of the repository.
 constexpr std::size_t kMaxShardBytes = 512 * 1024;
+constexpr char kFlagsMagic[8] = {'H', 'C', 'F', 'L', 'A', 'G', 'S', '1'};
+constexpr std::size_t kFlagEntry = 20 + 1;
+// ~5 MB of flags.bin: twenty times the largest repository's migrations.
+constexpr std::size_t kMaxFlagEntries = 256 * 1024;
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
@@ -139,8 +144,12 @@ void FactsStore::load(std::uint8_t index, Shard& s) const {
   at += key_len;
   std::size_t count = get_le(b.data() + at, 4);
   at += 4;
-  if ((b.size() - at) / kIndexEntry < count) return reject();
-  std::size_t payload = at + count * kIndexEntry;
+  if (b.size() - at < 8 || (b.size() - at - 8) / kIndexEntry < count) return reject();
+  // The table (ids, lengths, checksums, flags) has a checksum of its own: the
+  // flags decide what a view may leave out, and are read without the payloads.
+  std::string_view table(b.data() + at, count * kIndexEntry);
+  if (get_le(b.data() + at + table.size(), 8) != facts_payload_hash(table)) return reject();
+  std::size_t payload = at + table.size() + 8;
   for (std::size_t i = 0; i < count; ++i, at += kIndexEntry) {
     ObjectId id;
     std::memcpy(id.bytes.data(), b.data() + at, 20);
@@ -150,9 +159,8 @@ void FactsStore::load(std::uint8_t index, Shard& s) const {
     if (b.size() - payload < len) return reject();
     std::string_view bytes(b.data() + payload, len);
     payload += len;
-    // A damaged entry is dropped alone; it is parsed again and rewritten.
-    if (id.bytes[0] != index || entry_hash(bytes, flags) != hash) continue;
-    s.stored.emplace(id, Shard::Entry{bytes, flags});
+    if (id.bytes[0] != index) continue;
+    s.stored.emplace(id, Shard::Entry{bytes, flags, hash});
   }
   if (payload != b.size()) return reject();
 }
@@ -162,8 +170,18 @@ std::optional<std::string_view> FactsStore::payload(const ObjectId& blob) {
   std::string_view bytes;
   std::uint8_t flags = 0;
   if (auto it = s.added.find(blob); it != s.added.end()) std::tie(bytes, flags) = it->second;
-  else if (auto st = s.stored.find(blob); st != s.stored.end()) std::tie(bytes, flags) = std::tie(st->second.bytes, st->second.flags);
-  else return std::nullopt;
+  else if (auto st = s.stored.find(blob); st != s.stored.end()) {
+    // Payloads are checked when first used, not all at load: a run reads few of them.
+    Shard::Entry& e = st->second;
+    if (!e.checked && entry_hash(e.bytes, e.flags) != e.hash) {
+      s.stored.erase(st);  // damaged: parsed again and rewritten
+      return std::nullopt;
+    }
+    e.checked = true;
+    std::tie(bytes, flags) = std::tie(e.bytes, e.flags);
+  } else {
+    return std::nullopt;
+  }
   if (flags & kFlagsOnly) return std::nullopt;
   return bytes;
 }
@@ -207,19 +225,78 @@ std::vector<std::shared_ptr<const MigrationFacts>> FactsStore::find_many(const s
   return out;
 }
 
+void FactsStore::load_flags() {
+  flags_loaded_ = true;
+  std::string b;
+  if (dir_.empty() || !read_whole_file(dir_ + "/flags.bin", b)) return;
+  // Magic, key, count, (id, flags) sorted by id, then a checksum of all before it.
+  std::size_t at = sizeof kFlagsMagic;
+  if (b.size() < at + 4 + 8 || std::memcmp(b.data(), kFlagsMagic, sizeof kFlagsMagic) != 0) return;
+  if (get_le(b.data() + b.size() - 8, 8) != facts_payload_hash(std::string_view(b).substr(0, b.size() - 8))) return;
+  std::size_t key_len = get_le(b.data() + at, 4);
+  at += 4;
+  if (b.size() - 8 - at < key_len + 4 || key_len != key_.size() || b.compare(at, key_len, key_) != 0) return;
+  at += key_len;
+  std::size_t count = get_le(b.data() + at, 4);
+  at += 4;
+  if ((b.size() - 8 - at) / kFlagEntry != count || (b.size() - 8 - at) % kFlagEntry != 0) return;
+  flag_table_.resize(count);
+  for (std::size_t i = 0; i < count; ++i, at += kFlagEntry) {
+    std::memcpy(flag_table_[i].first.bytes.data(), b.data() + at, 20);
+    flag_table_[i].second = static_cast<std::uint8_t>(b[at + 20]);
+    if (i > 0 && !(flag_table_[i - 1].first < flag_table_[i].first)) return flag_table_.clear();
+  }
+  flag_used_.assign(count, false);
+  for (std::size_t i = 0, byte = 0; byte <= 256; ++byte) {
+    while (i < count && flag_table_[i].first.bytes[0] < byte) ++i;
+    flag_bucket_[byte] = static_cast<std::uint32_t>(i);
+  }
+}
+
 std::optional<std::uint8_t> FactsStore::flags(const ObjectId& blob) {
-  Shard& s = shard(blob);
-  if (auto it = s.added.find(blob); it != s.added.end()) return it->second.second;
-  if (auto st = s.stored.find(blob); st != s.stored.end()) return st->second.flags;
-  return std::nullopt;
+  if (auto it = new_flags_.find(blob); it != new_flags_.end()) return it->second;
+  if (!flags_loaded_) load_flags();
+  if (flag_table_.empty()) return std::nullopt;
+  auto first = flag_table_.begin() + flag_bucket_[blob.bytes[0]], last = flag_table_.begin() + flag_bucket_[blob.bytes[0] + 1];
+  auto it = std::lower_bound(first, last, blob, [](const auto& entry, const ObjectId& id) { return entry.first < id; });
+  if (it == last || it->first != blob) return std::nullopt;
+  flag_used_[static_cast<std::size_t>(it - flag_table_.begin())] = true;
+  return it->second;
 }
 
 void FactsStore::add_flags(const ObjectId& blob, std::uint8_t flags) {
-  Shard& s = shard(blob);
-  if (s.added.count(blob) || s.stored.count(blob)) return;
-  s.added[blob] = {std::string(), static_cast<std::uint8_t>(flags | kFlagsOnly)};
-  s.used.insert(blob);
-  s.dirty = true;
+  if (!this->flags(blob)) new_flags_[blob] = flags;
+}
+
+bool FactsStore::save_flags(const std::string& tmp_suffix) {
+  // Merge what was read with what was learnt; past the cap, keep what this run used.
+  std::vector<std::pair<ObjectId, std::uint8_t>> all;
+  all.reserve(flag_table_.size() + new_flags_.size());
+  bool prune = flag_table_.size() + new_flags_.size() > kMaxFlagEntries;
+  auto n = new_flags_.begin();
+  for (std::size_t i = 0; i <= flag_table_.size(); ++i) {
+    const ObjectId* id = i < flag_table_.size() ? &flag_table_[i].first : nullptr;
+    for (; n != new_flags_.end() && (!id || n->first < *id); ++n) all.push_back(*n);
+    if (!id) break;
+    if (n != new_flags_.end() && n->first == *id) continue;  // learnt again: the new entry follows
+    if (!prune || flag_used_[i]) all.push_back(flag_table_[i]);
+  }
+  std::string out(kFlagsMagic, sizeof kFlagsMagic);
+  put_u32(out, static_cast<std::uint32_t>(key_.size()));
+  out += key_;
+  put_u32(out, static_cast<std::uint32_t>(all.size()));
+  for (const auto& [id, flags] : all) {
+    out.append(reinterpret_cast<const char*>(id.bytes.data()), 20);
+    out.push_back(static_cast<char>(flags));
+  }
+  put_u64(out, facts_payload_hash(out));
+  const std::string path = dir_ + "/flags.bin", tmp = path + tmp_suffix;
+  if (!write_whole_file(tmp, out) || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  new_flags_.clear();
+  return true;
 }
 
 void FactsStore::add(const ObjectId& blob, const MigrationFacts& facts) {
@@ -227,6 +304,7 @@ void FactsStore::add(const ObjectId& blob, const MigrationFacts& facts) {
 }
 
 void FactsStore::add_encoded(const ObjectId& blob, std::string bytes, std::uint8_t flags) {
+  add_flags(blob, flags);
   Shard& s = shard(blob);
   s.added[blob] = {std::move(bytes), flags};
   s.used.insert(blob);
@@ -242,7 +320,8 @@ void FactsStore::save() {
     if (!s || !s->dirty) continue;
     std::map<ObjectId, Shard::Entry> entries;
     std::size_t total = 0;
-    for (const auto& [id, added] : s->added) total += entries.emplace(id, Shard::Entry{added.first, added.second}).first->second.bytes.size();
+    for (const auto& [id, added] : s->added)
+      total += entries.emplace(id, Shard::Entry{added.first, added.second, entry_hash(added.first, added.second)}).first->second.bytes.size();
     for (const auto& [id, entry] : s->stored)
       if (entries.emplace(id, entry).second) total += entry.bytes.size();
     if (total > kMaxShardBytes)
@@ -252,12 +331,14 @@ void FactsStore::save() {
     put_u32(out, static_cast<std::uint32_t>(key_.size()));
     out += key_;
     put_u32(out, static_cast<std::uint32_t>(entries.size()));
+    const std::size_t table = out.size();
     for (const auto& [id, entry] : entries) {
       out.append(reinterpret_cast<const char*>(id.bytes.data()), 20);
       put_u32(out, static_cast<std::uint32_t>(entry.bytes.size()));
-      put_u64(out, entry_hash(entry.bytes, entry.flags));
+      put_u64(out, entry.hash);
       out.push_back(static_cast<char>(entry.flags));
     }
+    put_u64(out, facts_payload_hash(std::string_view(out).substr(table)));
     for (const auto& [id, entry] : entries) out += entry.bytes;
 
     if (!made_dir) {
@@ -273,6 +354,11 @@ void FactsStore::save() {
       return;  // not writable: later shards would fail alike
     }
     s->dirty = false;
+  }
+  if (!new_flags_.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (!ec) save_flags(".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++));
   }
 }
 

@@ -54,6 +54,8 @@ class FactsStore {
     struct Entry {
       std::string_view bytes;  // into `bytes` or `added`
       std::uint8_t flags = 0;
+      std::uint64_t hash = 0;  // entry_hash of bytes and flags, as stored
+      bool checked = false;    // hash compared with the bytes
     };
     std::map<ObjectId, Entry> stored;                   // payloads, into `bytes`
     std::map<ObjectId, std::pair<std::string, std::uint8_t>> added;  // encoded this run
@@ -63,6 +65,16 @@ class FactsStore {
   // The encoded facts of `blob`, if the cache holds them.
   std::optional<std::string_view> payload(const ObjectId& blob);
   void load(std::uint8_t index, Shard& s) const;
+  // Graph flags of every blob the store has seen, in one file (flags.bin):
+  // a focused view asks them of every migration it leaves out, so they are
+  // read without opening the 256 shards.
+  void load_flags();
+  bool save_flags(const std::string& tmp_suffix);
+  bool flags_loaded_ = false;
+  std::vector<std::pair<ObjectId, std::uint8_t>> flag_table_;  // sorted by id, as read
+  std::vector<bool> flag_used_;                                // parallel: looked up this run
+  std::array<std::uint32_t, 257> flag_bucket_{};               // where each first byte's ids start
+  std::map<ObjectId, std::uint8_t> new_flags_;                 // learnt this run
   std::string dir_;
   std::string key_;
   std::array<std::unique_ptr<Shard>, 256> shards_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/object_id.hpp"
@@ -49,8 +50,8 @@ class FactsCache {
   const ContentReader& reader_;
   const PythonParser& parser_;
   FactsStore* store_;
-  std::map<ObjectId, std::shared_ptr<const MigrationFacts>> migrations_;
-  std::map<ObjectId, std::optional<std::string>> labels_;
+  std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> migrations_;
+  std::unordered_map<ObjectId, std::optional<std::string>, ObjectIdHash> labels_;
 };
 
 struct ProjectView {

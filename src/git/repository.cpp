@@ -201,6 +201,119 @@ std::optional<ObjectId> Repository::first_parent(const ObjectId& commit) const {
   return from_git_oid(*parent);
 }
 
+namespace {
+
+GitTreeHandle subtree(git_repository* repo, const git_tree_entry* entry) {
+  git_tree* raw = nullptr;
+  git_check(git_tree_lookup(&raw, repo, git_tree_entry_id(entry)), "git_tree_lookup");
+  return GitTreeHandle(raw);
+}
+
+// Whether the cache-tree `node` says the index's directory is the tree `id`.
+bool same_tree(const CacheTree* node, const git_oid& id) {
+  return node && node->valid() && std::memcmp(node->id.bytes.data(), id.id, 20) == 0;
+}
+
+// The index's tracked files under `prefix` (a directory it holds unchanged).
+void copy_index_files(const IndexFile& index, const std::string& prefix, Snapshot& snap) {
+  auto it = std::lower_bound(index.entries.begin(), index.entries.end(), prefix,
+                             [](const IndexEntry& e, const std::string& p) { return e.path < p; });
+  for (; it != index.entries.end() && it->path.starts_with(prefix); ++it)
+    if (it->stage == 0 && !it->intent_to_add && is_tracked_kind(it->path))
+      snap.files.insert_or_assign(snap.files.end(), it->path, SnapshotFile{it->path, it->id, false});
+}
+
+// The tracked files of `tree` (the directory `prefix`) into `snap`. Where the
+// index's cache-tree names the same tree, the index already lists its files:
+// they are taken from there, and the objects are not read (a commit near HEAD
+// shares all but a few directories with the index).
+void tree_files(git_repository* repo, const git_tree* tree, const CacheTree* node, const IndexFile* index,
+                const std::string& prefix, Snapshot& snap) {
+  if (same_tree(node, *git_tree_id(tree))) return copy_index_files(*index, prefix, snap);
+  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+    std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      const CacheTree* child = node ? node->child(git_tree_entry_name(e)) : nullptr;
+      if (same_tree(child, *git_tree_entry_id(e))) copy_index_files(*index, path + "/", snap);
+      else tree_files(repo, subtree(repo, e).get(), child, index, path + "/", snap);
+    } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && is_tracked_kind(path)) {
+      SnapshotFile f{path, from_git_oid(*git_tree_entry_id(e)), false};
+      snap.files.insert_or_assign(snap.files.end(), std::move(path), std::move(f));
+    }
+  }
+}
+
+// Every file path under `tree`, for a directory only one side has.
+void all_paths(git_repository* repo, const git_tree* tree, const std::string& prefix, std::vector<std::string>& out) {
+  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
+    const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+    std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, e).get(), path + "/", out);
+    else out.push_back(std::move(path));
+  }
+}
+
+// The paths that differ between `tree` (the directory `prefix` of the
+// commit; null where the commit has none) and the index entries under
+// `prefix`. A directory whose cache-tree names the commit's own tree holds
+// nothing staged and is skipped, as git does.
+void staged_diff(git_repository* repo, const git_tree* tree, const CacheTree* node, const IndexEntry* first,
+                 const IndexEntry* last, const std::string& prefix, std::vector<std::string>& out) {
+  if (tree && same_tree(node, *git_tree_id(tree))) return;
+  std::set<std::string_view> seen;  // names of `tree` the index still has
+  auto lookup = [&](std::string_view name) -> const git_tree_entry* {
+    if (!tree) return nullptr;
+    const git_tree_entry* e = git_tree_entry_byname(tree, std::string(name).c_str());
+    if (e) seen.insert(name);
+    return e;
+  };
+  for (const IndexEntry* e = first; e != last;) {
+    std::string_view rest = std::string_view(e->path).substr(prefix.size());
+    std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) {
+      // A file of this directory, maybe in several stages.
+      const git_tree_entry* before = lookup(rest);
+      bool changed = !before || git_tree_entry_type(before) != GIT_OBJECT_BLOB ||
+                     std::memcmp(git_tree_entry_id(before)->id, e->id.bytes.data(), 20) != 0 ||
+                     static_cast<std::uint32_t>(git_tree_entry_filemode(before)) != e->mode;
+      const IndexEntry* same = e;
+      for (; same != last && same->path == e->path; ++same)
+        if (same->stage != 0 || same->intent_to_add) changed = true;
+      if (changed) out.push_back(e->path);
+      if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, before).get(), e->path + "/", out);
+      e = same;
+      continue;
+    }
+    // A subdirectory: its entries are contiguous in the index's order.
+    std::string_view name = rest.substr(0, slash);
+    std::string child_prefix = prefix + std::string(name) + "/";
+    const IndexEntry* end = e;
+    while (end != last && std::string_view(end->path).starts_with(child_prefix)) ++end;
+    const git_tree_entry* before = lookup(name);
+    const CacheTree* child_node = node ? node->child(name) : nullptr;
+    bool is_tree = before && git_tree_entry_type(before) == GIT_OBJECT_TREE;
+    // The same tree on both sides: not even read.
+    if (!(is_tree && same_tree(child_node, *git_tree_entry_id(before)))) {
+      GitTreeHandle child;
+      if (is_tree) child = subtree(repo, before);
+      else if (before) out.push_back(prefix + std::string(name));  // a file became a directory
+      staged_diff(repo, child.get(), child_node, e, end, child_prefix, out);
+    }
+    e = end;
+  }
+  // What the commit has and the index no longer does.
+  for (std::size_t i = 0, n = tree ? git_tree_entrycount(tree) : 0; i < n; ++i) {
+    const git_tree_entry* gone = git_tree_entry_byindex(tree, i);
+    if (seen.count(git_tree_entry_name(gone))) continue;
+    std::string path = prefix + git_tree_entry_name(gone);
+    if (git_tree_entry_type(gone) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, gone).get(), path + "/", out);
+    else out.push_back(std::move(path));
+  }
+}
+
+}  // namespace
+
 Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) const {
   git_commit* raw = nullptr;
   git_oid oid = to_git_oid(commit);
@@ -215,16 +328,8 @@ Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) c
 
   Snapshot snap;
   snap.name = std::move(name);
-  auto visit = [](const char* root, const git_tree_entry* entry, void* payload) -> int {
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
-    std::string path = std::string(root) + git_tree_entry_name(entry);
-    if (!is_tracked_kind(path)) return 0;
-    auto* s = static_cast<Snapshot*>(payload);
-    SnapshotFile f{path, from_git_oid(*git_tree_entry_id(entry)), false};
-    s->files.emplace(std::move(path), std::move(f));
-    return 0;
-  };
-  git_check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, visit, &snap), "git_tree_walk");
+  const IndexFile* index = fast_index();
+  tree_files(repo_.get(), tree.get(), index && index->cache_tree ? &*index->cache_tree : nullptr, index, "", snap);
   return snap;
 }
 
@@ -295,78 +400,6 @@ Snapshot Repository::worktree_snapshot() const {
   return snap;
 }
 
-namespace {
-
-GitTreeHandle subtree(git_repository* repo, const git_tree_entry* entry) {
-  git_tree* raw = nullptr;
-  git_check(git_tree_lookup(&raw, repo, git_tree_entry_id(entry)), "git_tree_lookup");
-  return GitTreeHandle(raw);
-}
-
-// Every file path under `tree`, for a directory only one side has.
-void all_paths(git_repository* repo, const git_tree* tree, const std::string& prefix, std::vector<std::string>& out) {
-  for (std::size_t i = 0, n = git_tree_entrycount(tree); i < n; ++i) {
-    const git_tree_entry* e = git_tree_entry_byindex(tree, i);
-    std::string path = prefix + git_tree_entry_name(e);
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, e).get(), path + "/", out);
-    else out.push_back(std::move(path));
-  }
-}
-
-// The paths that differ between `tree` (the directory `prefix` of the
-// commit; null where the commit has none) and the index entries under
-// `prefix`. A directory whose cache-tree names the commit's own tree holds
-// nothing staged and is skipped, as git does.
-void staged_diff(git_repository* repo, const git_tree* tree, const CacheTree* node, const IndexEntry* first,
-                 const IndexEntry* last, const std::string& prefix, std::vector<std::string>& out) {
-  if (tree && node && node->valid() && std::memcmp(node->id.bytes.data(), git_tree_id(tree)->id, 20) == 0) return;
-  std::set<std::string_view> seen;  // names of `tree` the index still has
-  auto lookup = [&](std::string_view name) -> const git_tree_entry* {
-    if (!tree) return nullptr;
-    const git_tree_entry* e = git_tree_entry_byname(tree, std::string(name).c_str());
-    if (e) seen.insert(name);
-    return e;
-  };
-  for (const IndexEntry* e = first; e != last;) {
-    std::string_view rest = std::string_view(e->path).substr(prefix.size());
-    std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) {
-      // A file of this directory, maybe in several stages.
-      const git_tree_entry* before = lookup(rest);
-      bool changed = !before || git_tree_entry_type(before) != GIT_OBJECT_BLOB ||
-                     std::memcmp(git_tree_entry_id(before)->id, e->id.bytes.data(), 20) != 0 ||
-                     static_cast<std::uint32_t>(git_tree_entry_filemode(before)) != e->mode;
-      const IndexEntry* same = e;
-      for (; same != last && same->path == e->path; ++same)
-        if (same->stage != 0 || same->intent_to_add) changed = true;
-      if (changed) out.push_back(e->path);
-      if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, before).get(), e->path + "/", out);
-      e = same;
-      continue;
-    }
-    // A subdirectory: its entries are contiguous in the index's order.
-    std::string_view name = rest.substr(0, slash);
-    std::string child_prefix = prefix + std::string(name) + "/";
-    const IndexEntry* end = e;
-    while (end != last && std::string_view(end->path).starts_with(child_prefix)) ++end;
-    const git_tree_entry* before = lookup(name);
-    GitTreeHandle child;
-    if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) child = subtree(repo, before);
-    else if (before) out.push_back(prefix + std::string(name));  // a file became a directory
-    staged_diff(repo, child.get(), node ? node->child(name) : nullptr, e, end, child_prefix, out);
-    e = end;
-  }
-  // What the commit has and the index no longer does.
-  for (std::size_t i = 0, n = tree ? git_tree_entrycount(tree) : 0; i < n; ++i) {
-    const git_tree_entry* gone = git_tree_entry_byindex(tree, i);
-    if (seen.count(git_tree_entry_name(gone))) continue;
-    std::string path = prefix + git_tree_entry_name(gone);
-    if (git_tree_entry_type(gone) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, gone).get(), path + "/", out);
-    else out.push_back(std::move(path));
-  }
-}
-
-}  // namespace
 
 std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>& commit) const {
   GitTreeHandle tree;

@@ -96,9 +96,9 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
 
     const std::string prefix = app.migrations_dir + "/";
     for (auto it = snapshot.files.lower_bound(prefix); it != snapshot.files.end() && it->first.starts_with(prefix); ++it) {
-      std::string rest = it->first.substr(prefix.size());
-      if (rest.find('/') != std::string::npos || !rest.ends_with(".py")) continue;
-      std::string name = rest.substr(0, rest.size() - 3);
+      std::string_view rest = std::string_view(it->first).substr(prefix.size());
+      if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) continue;
+      std::string name(rest.substr(0, rest.size() - 3));
       // Django's loader skips private modules and editor backups.
       if (name.empty() || name[0] == '_' || name[0] == '~') continue;
       app.migrations.push_back(MigrationModule{name, it->first});

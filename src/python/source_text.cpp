@@ -43,6 +43,10 @@ std::string latin1_to_utf8(std::string_view s) {
 
 // PEP 263: the cookie must be on line 1 or 2.
 std::optional<std::string> coding_cookie(std::string_view bytes) {
+  // Most files have none: compiling the pattern costs more than a hook's parse.
+  std::size_t first = bytes.find('\n');
+  std::size_t second = first == std::string_view::npos ? first : bytes.find('\n', first + 1);
+  if (bytes.substr(0, second).find("coding") == std::string_view::npos) return std::nullopt;
   static const std::regex cookie(R"(^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+))");
   std::size_t start = 0;
   for (int line = 0; line < 2 && start <= bytes.size(); ++line) {
