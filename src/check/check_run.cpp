@@ -8,6 +8,7 @@
 
 #include "check/facts_store.hpp"
 #include "check/models_view.hpp"
+#include "check/operations_store.hpp"
 #include "check/project_view.hpp"
 #include "models/model_extractor.hpp"
 #include "rules/outdated/models_changed_without_migration.hpp"
@@ -302,7 +303,10 @@ void CheckSession::read_models() {
   };
   if (options_.all) {
     // The audit: what every migration builds, against what the models say.
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version());
+    std::unique_ptr<OperationsStore> memo;
+    if (store_) memo = std::make_unique<OperationsStore>(OperationsStore::dir_for(repo_->common_dir()));
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version(), memo.get());
+    if (memo) memo->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);
     models_audit_ = true;

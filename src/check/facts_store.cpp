@@ -299,6 +299,22 @@ bool FactsStore::save_flags(const std::string& tmp_suffix) {
   return true;
 }
 
+std::optional<std::string_view> FactsStore::find_bytes(const ObjectId& blob) {
+  auto bytes = payload(blob);
+  if (bytes) {
+    shard(blob).used.insert(blob);
+    ++hits_;
+  }
+  return bytes;
+}
+
+void FactsStore::add_bytes(const ObjectId& blob, std::string bytes) {
+  Shard& s = shard(blob);
+  s.added[blob] = {std::move(bytes), 0};
+  s.used.insert(blob);
+  s.dirty = true;
+}
+
 void FactsStore::add(const ObjectId& blob, const MigrationFacts& facts) {
   add_encoded(blob, encode_facts(facts), facts_graph_flags(facts));
 }

@@ -39,6 +39,10 @@ class FactsStore {
   // Records a blob's flags alone, known without parsing it (a file that never
   // says run_before or replaces); find() still misses it.
   void add_flags(const ObjectId& blob, std::uint8_t flags);
+  // Payloads other than facts (the operations memo keeps its own store):
+  // bytes as added, checked like facts, without graph flags.
+  std::optional<std::string_view> find_bytes(const ObjectId& blob);
+  void add_bytes(const ObjectId& blob, std::string bytes);
   // Writes the shards that gained entries, each to a temporary file renamed
   // over the old one, so a concurrent reader sees one whole version or the other.
   void save();

@@ -85,15 +85,15 @@ std::set<std::string> apps_models_may_change(const ProjectView& view, const Cont
 }
 
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version) {
+                              const DjangoVersion& version, OperationsMemo* memo) {
   ModuleIndex index(view.snapshot, reader, parser);
   AuditModels out;
   out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
   find_autodetector_patches(index, *out.declared);
   std::vector<PlannedMigration> plan;
   for (const auto& key : view.graph.full_plan())
-    if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path});
-  out.built = std::make_unique<ProjectModels>(replay_migrations(plan, index, version));
+    if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path, m->blob});
+  out.built = std::make_unique<ProjectModels>(replay_migrations(plan, index, version, memo));
   // A graph Django would refuse to load builds nothing hook-check can vouch for.
   for (const auto& app : view.layout.apps)
     if (!view.graph_reliable(app.id)) out.built->uncertain_apps.emplace(app.label, "its migration graph cannot be loaded");

@@ -26,11 +26,13 @@ std::set<std::string> apps_models_may_change(const ProjectView& view, const Cont
 
 // The audit's pair: what the view's migrations build, replayed in plan order,
 // and what its models say.
+class OperationsMemo;
 struct AuditModels {
   std::unique_ptr<ProjectModels> built, declared;
 };
+// With a memo, migrations whose operations it keeps are not parsed again.
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version);
+                              const DjangoVersion& version, OperationsMemo* memo = nullptr);
 
 // Whether any changed path is Python outside a migrations package: only then
 // can a model have changed.

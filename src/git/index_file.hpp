@@ -6,6 +6,7 @@
 // a hook's budget); git does not verify the hash on read, and neither does this.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,10 +40,23 @@ struct IndexFile {
   std::optional<CacheTree> cache_tree;
 };
 
-// Parses an index file of format 2, 3 or 4. nullopt for what this reader
-// does not handle (a split or sparse index, a required extension it does not
-// know, another format, a damaged file): the caller then asks libgit2, which
-// reads those or says what is wrong.
-std::optional<IndexFile> parse_index_file(std::string_view bytes);
+// The bytes of the shared index a split index names, `sharedindex.<hex>` in
+// the git dir (git's own, even when GIT_INDEX_FILE names the index), given
+// the 40-digit hex id; nullopt when it cannot be read.
+using SharedIndexReader = std::function<std::optional<std::string>(const std::string& shared_hex)>;
+
+// Parses an index file of format 2, 3 or 4. A split index (core.splitIndex,
+// `git update-index --split-index`: a "link" extension) is merged with the
+// shared index `read_shared` returns, as git's merge_base_index does: the
+// entries the replace bitmap marks take, in order, the first entries of this
+// file (which keep the shared entry's path), those the delete bitmap marks are
+// removed, and the rest of this file's entries are added; the cache-tree is
+// this file's. nullopt for what this reader does not handle or finds damaged
+// (a sparse index, a required extension it does not know, another format, a
+// split index whose shared index is missing or does not match, a malformed
+// bitmap): the caller then asks libgit2, which reads some of those or says
+// what is wrong. Without `read_shared`, a split index that names a shared
+// index is nullopt.
+std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIndexReader& read_shared = {});
 
 }  // namespace hc

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <tuple>
 #include <fstream>
 #include <sstream>
 
@@ -73,15 +74,36 @@ Repository Repository::open(const std::string& path) {
   RepositoryHandle repo(raw);
   if (rc == GIT_ENOTFOUND) throw Error("not a git repository: " + path);
   git_check(rc, "git_repository_open_ext");
-  Repository opened(std::move(repo));
-  // libgit2 reads the git dir's index unless told: a hook of `git commit -a` must see git's temporary one.
+  return Repository(std::move(repo));
+}
+
+void Repository::use_index_for_libgit2() const {
+  if (libgit2_index_set_) return;
+  libgit2_index_set_ = true;
+  // libgit2 reads the git dir's index unless told: a hook of `git commit -a`
+  // must see git's temporary one. (git sets the variable for every hook, so
+  // this is done only where libgit2 reads the index, not at open.)
   if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) {
     git_index* index = nullptr;
-    git_check(git_index_open(&index, opened.index_path().c_str()), "git_index_open");
+    git_check(git_index_open(&index, index_path().c_str()), "git_index_open");
     IndexHandle owned(index);
-    git_repository_set_index(opened.repo_.get(), owned.get());
+    git_repository_set_index(repo_.get(), owned.get());
   }
-  return opened;
+}
+
+// libgit2 1.5 reads neither a split nor a sparse index: say so in one line.
+static void check_libgit2_reads_index(const std::string& index_path) {
+  std::string bytes;
+  try {
+    bytes = read_file_bytes(index_path);
+  } catch (const Error&) {
+    return;  // libgit2 says why
+  }
+  for (const auto& [signature, what, undo] :
+       {std::tuple{"link", "a split index", "git update-index --no-split-index"},
+        std::tuple{"sdir", "a sparse index", "git sparse-checkout disable, or git config index.sparse false"}})
+    if (bytes.size() > 32 && bytes.find(signature, 12) != std::string::npos)
+      throw Error(std::string("the index is ") + what + ", which hook-check cannot read yet: " + undo + " (and re-run)");
 }
 
 std::string Repository::index_path() const {
@@ -103,7 +125,17 @@ const IndexFile* Repository::fast_index() const {
       } catch (const Error&) {
         return nullptr;  // libgit2 says why
       }
-      if (auto parsed = parse_index_file(bytes)) fast_index_ = std::make_shared<const IndexFile>(std::move(*parsed));
+      // A split index's shared index is in the git dir, wherever GIT_INDEX_FILE puts the index.
+      const std::filesystem::path git_dir = git_repository_path(repo_.get());
+      auto read_shared = [&git_dir](const std::string& hex) -> std::optional<std::string> {
+        try {
+          return read_file_bytes(git_dir / ("sharedindex." + hex));
+        } catch (const Error&) {
+          return std::nullopt;
+        }
+      };
+      if (auto parsed = parse_index_file(bytes, read_shared))
+        fast_index_ = std::make_shared<const IndexFile>(std::move(*parsed));
     }
   }
   return fast_index_.get();
@@ -209,6 +241,8 @@ GitTreeHandle subtree(git_repository* repo, const git_tree_entry* entry) {
   return GitTreeHandle(raw);
 }
 
+constexpr std::uint32_t kGitlinkMode = 0160000;  // a submodule's commit, not a file
+
 // Whether the cache-tree `node` says the index's directory is the tree `id`.
 bool same_tree(const CacheTree* node, const git_oid& id) {
   return node && node->valid() && std::memcmp(node->id.bytes.data(), id.id, 20) == 0;
@@ -219,7 +253,7 @@ void copy_index_files(const IndexFile& index, const std::string& prefix, Snapsho
   auto it = std::lower_bound(index.entries.begin(), index.entries.end(), prefix,
                              [](const IndexEntry& e, const std::string& p) { return e.path < p; });
   for (; it != index.entries.end() && it->path.starts_with(prefix); ++it)
-    if (it->stage == 0 && !it->intent_to_add && is_tracked_kind(it->path))
+    if (it->stage == 0 && !it->intent_to_add && it->mode != kGitlinkMode && is_tracked_kind(it->path))
       snap.files.insert_or_assign(snap.files.end(), it->path, SnapshotFile{it->path, it->id, false});
 }
 
@@ -273,13 +307,19 @@ void staged_diff(git_repository* repo, const git_tree* tree, const CacheTree* no
     std::size_t slash = rest.find('/');
     if (slash == std::string_view::npos) {
       // A file of this directory, maybe in several stages.
+      const IndexEntry* same = e;
+      bool conflicted = false;
+      for (; same != last && same->path == e->path; ++same)
+        if (same->stage != 0) conflicted = true;
+      // `git add -N` makes a path known, not staged: `git diff --cached` leaves it out.
+      if (e->intent_to_add && !conflicted) {
+        e = same;
+        continue;
+      }
       const git_tree_entry* before = lookup(rest);
-      bool changed = !before || git_tree_entry_type(before) != GIT_OBJECT_BLOB ||
+      bool changed = conflicted || !before || git_tree_entry_type(before) != GIT_OBJECT_BLOB ||
                      std::memcmp(git_tree_entry_id(before)->id, e->id.bytes.data(), 20) != 0 ||
                      static_cast<std::uint32_t>(git_tree_entry_filemode(before)) != e->mode;
-      const IndexEntry* same = e;
-      for (; same != last && same->path == e->path; ++same)
-        if (same->stage != 0 || same->intent_to_add) changed = true;
       if (changed) out.push_back(e->path);
       if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, before).get(), e->path + "/", out);
       e = same;
@@ -339,14 +379,17 @@ Snapshot Repository::index_snapshot() const {
     snap.name = "staged";
     for (const IndexEntry& e : fast->entries) {
       // During a conflicted merge the index holds stages 1-3; "ours" (2) is what the user keeps.
-      if ((e.stage != 0 && e.stage != 2) || e.intent_to_add || !is_tracked_kind(e.path)) continue;
+      if ((e.stage != 0 && e.stage != 2) || e.intent_to_add || e.mode == kGitlinkMode || !is_tracked_kind(e.path)) continue;
       // In path order: each insertion lands at the end.
       snap.files.insert_or_assign(snap.files.end(), e.path, SnapshotFile{e.path, e.id, false});
     }
     return snap;
   }
+  use_index_for_libgit2();
   git_index* raw = nullptr;
-  git_check(git_repository_index(&raw, repo_.get()), "git_repository_index");
+  int rc = git_repository_index(&raw, repo_.get());
+  if (rc < 0) check_libgit2_reads_index(index_path());
+  git_check(rc, "git_repository_index");
   IndexHandle index(raw);
   Snapshot snap;
   snap.name = "staged";
@@ -373,6 +416,7 @@ Snapshot Repository::worktree_snapshot() const {
                GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
   TrackedPathspec spec;
   opts.pathspec = spec.array;
+  use_index_for_libgit2();
   git_status_list* raw = nullptr;
   git_check(git_status_list_new(&raw, repo_.get(), &opts), "git_status_list_new");
   StatusListHandle list(raw);
@@ -427,8 +471,11 @@ std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>&
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   TrackedPathspec spec;
   opts.pathspec = spec.array;
+  use_index_for_libgit2();
   git_diff* raw = nullptr;
-  git_check(git_diff_tree_to_index(&raw, repo_.get(), tree.get(), nullptr, &opts), "git_diff_tree_to_index");
+  int rc = git_diff_tree_to_index(&raw, repo_.get(), tree.get(), nullptr, &opts);
+  if (rc < 0) check_libgit2_reads_index(index_path());
+  git_check(rc, "git_diff_tree_to_index");
   DiffHandle diff(raw);
   std::vector<std::string> out;
   std::size_t n = git_diff_num_deltas(diff.get());

@@ -69,7 +69,10 @@ class Repository : public ContentReader {
   explicit Repository(RepositoryHandle repo) : repo_(std::move(repo)) {}
   // The index as read by index_file.hpp, once; null where libgit2 must read it.
   const IndexFile* fast_index() const;
+  // Points libgit2 at $GIT_INDEX_FILE, before a call that reads the index through it.
+  void use_index_for_libgit2() const;
   RepositoryHandle repo_;
+  mutable bool libgit2_index_set_ = false;
   mutable std::shared_ptr<const IndexFile> fast_index_;
   mutable bool fast_index_read_ = false;
 };

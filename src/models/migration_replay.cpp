@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "models/field_deconstruct.hpp"
@@ -32,10 +33,27 @@ const std::set<std::string>& alter_option_keys() {
 
 class Replayer {
  public:
-  Replayer(ModuleIndex& index, const DjangoVersion& version, ProjectModels& state) : index_(index), version_(version), state_(state) {}
+  Replayer(ModuleIndex& index, const DjangoVersion& version, ProjectModels& state, OperationsMemo* memo)
+      : index_(index), version_(version), state_(state), memo_(memo) {}
+
+  // Whether the memo has the migration's operations (it then needs no parse).
+  bool remembered(const PlannedMigration& pm) {
+    if (!memo_) return false;
+    auto ops = memo_->find(pm.blob);
+    if (ops) remembered_[pm.path] = std::move(*ops);
+    return ops.has_value();
+  }
 
   void migration(const PlannedMigration& pm) {
     if (state_.uncertain_apps.count(pm.app_label)) return;
+    path_ = pm.path;
+    if (auto it = remembered_.find(pm.path); it != remembered_.end()) {
+      ModelValue list = std::move(it->second);
+      remembered_.erase(it);
+      for (const auto& op : list.items)
+        if (!apply(pm.app_label, op)) return;
+      return;
+    }
     const PyModule* m = index_.module_at(pm.path);
     if (!m || m->parse_error) return unknown(pm.app_label, pm.path + " is not valid Python");
     auto cls = m->classes.find("Migration");
@@ -45,11 +63,12 @@ class Replayer {
     b.module = m;
     b.node = cls->second;
     b.dotted = m->dotted + ".Migration";
+    index_.watch(pm.path);
     auto ops = index_.class_attribute(b, "operations");
     if (!ops) return;  // no operations: nothing to apply
     ModelValue list = index_.value_of(*ops);
     if (list.kind != K::List && list.kind != K::Tuple) return unknown(pm.app_label, "the operations of " + pm.path + " are built at run time");
-    path_ = pm.path;
+    if (memo_ && !index_.strayed()) memo_->add(pm.blob, list);
     for (const auto& op : list.items)
       if (!apply(pm.app_label, op)) return;
   }
@@ -58,6 +77,8 @@ class Replayer {
   ModuleIndex& index_;
   const DjangoVersion& version_;
   ProjectModels& state_;
+  OperationsMemo* memo_;
+  std::map<std::string, ModelValue> remembered_;  // this batch's operations found in the memo, by path
   std::string path_;
 
   void unknown(const std::string& label, const std::string& why) { state_.uncertain_apps.emplace(label, why); }
@@ -316,21 +337,25 @@ FieldState field_from_call(const std::string& name, const ModelValue& call, cons
   return deconstruct_field(fc, owner);
 }
 
-ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version) {
+ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,
+                                OperationsMemo* memo) {
   ProjectModels state;
   state.version = version;
-  Replayer replayer(index, version, state);
-  // In batches parsed on every core, each migration's tree dropped once replayed.
+  Replayer replayer(index, version, state, memo);
+  // In batches parsed on every core, each migration's tree dropped once
+  // replayed; what the memo has is not parsed at all.
   constexpr std::size_t kBatch = 128;
   for (std::size_t start = 0; start < plan.size(); start += kBatch) {
     std::vector<std::string> paths;
-    for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i) paths.push_back(plan[i].path);
+    for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i)
+      if (!replayer.remembered(plan[i])) paths.push_back(plan[i].path);
     index.preload(paths);
     for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i) {
       replayer.migration(plan[i]);
       index.forget(plan[i].path);
     }
   }
+  index.stop_watching();
   for (auto& [key, m] : state.models) normalise_options(m.options, version);
   return state;
 }

@@ -3,8 +3,11 @@
 // side of SeparateDatabaseAndState and RunSQL included). An operation that
 // cannot be read makes its app's state unknown, with the reason.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/object_id.hpp"
 
 #include "models/field_deconstruct.hpp"
 #include "models/model_state.hpp"
@@ -15,9 +18,21 @@ namespace hc {
 struct PlannedMigration {
   std::string app_label;
   std::string path;
+  ObjectId blob;
 };
 
-ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version);
+// A migration's `operations` as evaluated, kept between runs by blob id (the
+// check layer keeps it on disk). Only evaluations that read nothing but the
+// migration itself are added: the blob id then decides the value.
+class OperationsMemo {
+ public:
+  virtual ~OperationsMemo() = default;
+  virtual std::optional<ModelValue> find(const ObjectId& blob) = 0;
+  virtual void add(const ObjectId& blob, const ModelValue& operations) = 0;
+};
+
+ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,
+                                OperationsMemo* memo = nullptr);
 
 // A field call as a migration or a model writes it, deconstructed.
 FieldState field_from_call(const std::string& name, const ModelValue& call, const ModuleIndex& index, const FieldOwner& owner);

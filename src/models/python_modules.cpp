@@ -211,7 +211,26 @@ std::string ModuleIndex::read_text(const std::string& path) const {
   return f ? reader_.read(*f) : std::string();
 }
 
+void ModuleIndex::watch(const std::string& home_path) const {
+  watching_ = home_path;
+  strayed_ = false;
+}
+
+void ModuleIndex::note_lookup(const std::string& dotted) const {
+  if (!watching_ || strayed_) return;
+  std::string top = dotted.substr(0, dotted.find('.'));
+  auto [it, fresh] = repository_packages_.emplace(top, false);
+  if (fresh)
+    for (const auto& root : roots_) {
+      std::string base = root.empty() ? top : root + "/" + top;
+      auto under = snapshot_.files.lower_bound(base + "/");
+      if (snapshot_.find(base + ".py") || (under != snapshot_.files.end() && under->first.starts_with(base + "/"))) it->second = true;
+    }
+  if (it->second) strayed_ = true;
+}
+
 const PyModule* ModuleIndex::module(const std::string& dotted) const {
+  note_lookup(dotted);
   if (missing_.count(dotted)) return nullptr;
   auto path = path_for_module(dotted);
   if (!path) {
@@ -222,6 +241,7 @@ const PyModule* ModuleIndex::module(const std::string& dotted) const {
 }
 
 const PyModule* ModuleIndex::module_at(const std::string& path) const {
+  if (watching_ && path != *watching_) strayed_ = true;
   auto it = by_path_.find(path);
   if (it != by_path_.end()) return it->second.get();
   const SnapshotFile* file = snapshot_.find(path);
@@ -628,7 +648,10 @@ ModelValue ModuleIndex::value_of(const Binding& b) const {
     case Binding::Kind::Module:
       return ModelValue::ref(b.dotted);
     case Binding::Kind::Class: {
-      if (auto it = model_labels.find(b.dotted); it != model_labels.end()) return ModelValue::model(it->second);
+      if (auto it = model_labels.find(b.dotted); it != model_labels.end()) {
+        if (watching_) strayed_ = true;  // what extraction learnt, not what the module says
+        return ModelValue::model(it->second);
+      }
       ModelValue v = ModelValue::ref(b.dotted);
       // A Choices class passed as is (`choices=Status`, Django 5.0+): keep its choices.
       if (inherits_from(b, choices_bases())) v.items = choices_attribute(b, "choices").items;

@@ -81,6 +81,14 @@ class ModuleIndex {
   // Model classes the evaluator has been told about: qualified name -> "app_label.Name".
   std::map<std::string, std::string> model_labels;
 
+  // An evaluation may be memoised by its module's blob id only when it read
+  // nothing but that module. watch(path) starts recording; strayed() says
+  // whether, since, another repository module was read, or a name was looked
+  // up that a package of the repository could define (it may, one day).
+  void watch(const std::string& home_path) const;
+  bool strayed() const { return strayed_; }
+  void stop_watching() const { watching_.reset(); }
+
  private:
   const Snapshot& snapshot_;
   const ContentReader& reader_;
@@ -89,6 +97,10 @@ class ModuleIndex {
   mutable std::map<std::string, std::unique_ptr<PyModule>> by_path_;
   const PyModule* bind(const std::string& path, SyntaxTree tree, bool decode_problem) const;
   mutable std::set<std::string> missing_;
+  mutable std::optional<std::string> watching_;
+  mutable bool strayed_ = false;
+  mutable std::map<std::string, bool> repository_packages_;  // top-level name -> the repository has it
+  void note_lookup(const std::string& dotted) const;
   mutable int depth_ = 0;
   // Per class body: its names (nested classes, assignments), built once.
   mutable std::map<const PyModule*, std::map<const void*, std::map<std::string, Binding>>> class_names_;

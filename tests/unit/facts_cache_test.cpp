@@ -139,9 +139,11 @@ TEST(FactsStore, SavedFactsAreFoundByTheNextRun) {
   EXPECT_EQ(store.find(id_of(1, 2)), nullptr);
 }
 
+// The store's files but flags.bin, the graph-flags table.
 std::vector<fs::path> shard_files(const std::string& dir) {
   std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename() != "flags.bin") out.push_back(e.path());
   return out;
 }
 
@@ -232,6 +234,39 @@ TEST(FactsStore, AnUnwritablePlaceIsSkippedSilently) {
   store.add(id_of(5, 5), sample_facts());
   EXPECT_NO_THROW(store.save());
   EXPECT_NE(store.find(id_of(5, 5)), nullptr);  // still served from memory this run
+}
+
+TEST(FactsStore, GraphFlagsAreReadFromTheirTableAndADamagedTableIsNoTable) {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/facts";
+  MigrationFacts with_run_before = sample_facts();
+  DependencyRef other;
+  other.app = "other";
+  other.name = "0001_initial";
+  with_run_before.run_before.push_back(other);
+  {
+    FactsStore store(dir);
+    store.add(id_of(3, 1), with_run_before);
+    store.add_flags(id_of(4, 2), 0);
+    store.save();
+  }
+  FactsStore store(dir);
+  EXPECT_EQ(store.flags(id_of(3, 1)), std::optional<std::uint8_t>(kHasRunBefore));
+  EXPECT_EQ(store.flags(id_of(4, 2)), std::optional<std::uint8_t>(0));
+  EXPECT_EQ(store.flags(id_of(5, 3)), std::nullopt);
+  EXPECT_EQ(store.find(id_of(4, 2)), nullptr);  // flags alone are no facts
+
+  const std::string table = dir + "/flags.bin";
+  std::string bytes = read_text_file(table);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    std::string damaged = bytes;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x21);
+    std::ofstream(table, std::ios::binary | std::ios::trunc) << damaged;
+    FactsStore reread(dir);
+    // A flag that could hide a run_before must never be read from a damaged table.
+    EXPECT_EQ(reread.flags(id_of(3, 1)), std::nullopt) << i;
+    EXPECT_EQ(reread.flags(id_of(4, 2)), std::nullopt) << i;
+  }
 }
 
 }  // namespace

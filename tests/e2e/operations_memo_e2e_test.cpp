@@ -1,0 +1,88 @@
+// The audit's operations memo (.git/hook-check/operations-v1/): a second
+// `check --all` replays what the first evaluated without parsing it again,
+// and says the same; a migration whose operations read another module of the
+// repository is never memoised, since its blob id no longer decides them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/process.hpp"
+
+namespace hc::test {
+namespace {
+
+const std::string kHookCheck = HOOK_CHECK_BIN;
+
+std::string initial(const std::string& imports, const std::string& max_length) {
+  return "from django.db import migrations, models\n" + imports +
+         "\n\nclass Migration(migrations.Migration):\n"
+         "    initial = True\n"
+         "    dependencies = []\n\n"
+         "    operations = [\n"
+         "        migrations.CreateModel(\n"
+         "            name=\"Order\",\n"
+         "            fields=[\n"
+         "                (\"id\", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name=\"ID\")),\n"
+         "                (\"reference\", models.CharField(max_length=" + max_length + ")),\n"
+         "            ],\n"
+         "        ),\n"
+         "    ]\n";
+}
+
+const std::string kModels =
+    "from django.db import models\n\n\n"
+    "class Order(models.Model):\n"
+    "    reference = models.CharField(max_length=10)\n";
+
+std::size_t files_in(const std::string& dir) {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator(); ++it) ++n;
+  return n;
+}
+
+class OperationsMemo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    repo = std::make_unique<GitRepo>(tmp.path() + "/project");
+    repo->write("orders/__init__.py", "");
+    repo->write("orders/migrations/__init__.py", "");
+    repo->write("orders/models.py", kModels);
+  }
+  ProcessResult audit() const { return run_process({kHookCheck, "check", "--all", "--select", "DJM501"}, repo->dir()); }
+  std::string memo_dir() const { return repo->dir() + "/.git/hook-check/operations-v1"; }
+  TempDir tmp;
+  std::unique_ptr<GitRepo> repo;
+};
+
+TEST_F(OperationsMemo, ASecondAuditReadsTheMemoAndSaysTheSame) {
+  repo->write("orders/migrations/0001_initial.py", initial("", "12"));
+  repo->commit_all("orders");
+  ProcessResult first = audit();
+  EXPECT_EQ(first.status, 1) << first.out;
+  EXPECT_NE(first.out.find("orders/models.py:5:5: error: Order.reference: max_length 12 → 10"), std::string::npos) << first.out;
+  EXPECT_GT(files_in(memo_dir()), 0u);
+  ProcessResult second = audit();
+  EXPECT_EQ(second.status, first.status);
+  EXPECT_EQ(second.out, first.out);
+  ProcessResult uncached = run_process({kHookCheck, "check", "--all", "--select", "DJM501", "--no-cache"}, repo->dir());
+  EXPECT_EQ(uncached.out, first.out);
+}
+
+TEST_F(OperationsMemo, OperationsThatReadAnotherModuleAreNotMemoised) {
+  // The migration's blob stays the same while the constant it reads changes.
+  repo->write("orders/limits.py", "LENGTH = 10\n");
+  repo->write("orders/migrations/0001_initial.py", initial("\nfrom orders.limits import LENGTH\n", "LENGTH"));
+  repo->commit_all("orders");
+  ProcessResult agree = audit();
+  EXPECT_EQ(agree.status, 0) << agree.out;
+  EXPECT_EQ(agree.out.find("DJM501]"), std::string::npos) << agree.out;
+  repo->write("orders/limits.py", "LENGTH = 12\n");
+  repo->commit_all("longer references");
+  ProcessResult differ = audit();
+  EXPECT_EQ(differ.status, 1) << differ.out;
+  EXPECT_NE(differ.out.find("orders/models.py:5:5: error: Order.reference: max_length 12 → 10"), std::string::npos) << differ.out;
+}
+
+}  // namespace
+}  // namespace hc::test
