@@ -418,7 +418,9 @@ Snapshot Repository::worktree_snapshot() const {
   opts.pathspec = spec.array;
   use_index_for_libgit2();
   git_status_list* raw = nullptr;
-  git_check(git_status_list_new(&raw, repo_.get(), &opts), "git_status_list_new");
+  int rc = git_status_list_new(&raw, repo_.get(), &opts);
+  if (rc < 0) check_libgit2_reads_index(index_path());
+  git_check(rc, "git_status_list_new");
   StatusListHandle list(raw);
   std::size_t n = git_status_list_entrycount(list.get());
   const std::filesystem::path root = workdir();

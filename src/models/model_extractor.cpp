@@ -1,6 +1,7 @@
 #include "models/model_extractor.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "models/field_deconstruct.hpp"
@@ -20,6 +21,29 @@ std::string ModelState::key() const {
 
 
 namespace {
+
+// The names of `class NAME(` and `class NAME:` lines that start at column 0
+// (a scan, not a parse: these files are only looked at for names).
+std::vector<std::string> top_level_class_names(std::string_view text) {
+  std::vector<std::string> out;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t line = 0; line < text.size();) {
+    std::size_t end = text.find('\n', line);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(line, end - line);
+    line = end + 1;
+    if (!l.starts_with("class") || l.size() < 7 || (l[5] != ' ' && l[5] != '\t')) continue;
+    std::size_t at = 5;
+    while (at < l.size() && (l[at] == ' ' || l[at] == '\t')) ++at;
+    std::size_t name = at;
+    while (at < l.size() && word(l[at])) ++at;
+    if (at == name) continue;
+    std::size_t after = at;
+    while (after < l.size() && (l[after] == ' ' || l[after] == '\t')) ++after;
+    if (after < l.size() && (l[after] == '(' || l[after] == ':')) out.emplace_back(l.substr(name, at - name));
+  }
+  return out;
+}
 
 // A value in a field class's method: `self.X`/`cls.X` are the class's attributes.
 ModelValue class_value(const Binding& cls, TSNode expr, const ModuleIndex& index) {
@@ -607,12 +631,9 @@ ProjectModels extract_models(const ProjectLayout& layout, ModuleIndex& index, co
       }
     }
     if (look_elsewhere) {
-      static const std::regex class_line(R"(^class\s+(\w+)\s*[(:])", std::regex::multiline);
       for (const auto& path : index.paths_under(app.directory + "/")) {
         if (path.starts_with(app.migrations_dir + "/")) continue;
-        std::string text = index.read_text(path);
-        for (std::sregex_iterator it(text.begin(), text.end(), class_line), end; it != end; ++it)
-          out.classes_elsewhere[app.label].insert((*it)[1]);
+        for (auto& name : top_level_class_names(index.read_text(path))) out.classes_elsewhere[app.label].insert(std::move(name));
       }
     }
     for (const PyModule* m : modules) {

@@ -79,7 +79,18 @@ std::uint32_t version_of(const std::string& bytes) {
   return b(4) << 24 | b(5) << 16 | b(6) << 8 | b(7);
 }
 
-std::optional<IndexFile> parse_repo_index(const GitRepo& repo) { return parse_index_file(index_bytes(repo)); }
+// Reads the shared indexes of a split index from `git_dir`, as Repository does.
+SharedIndexReader shared_reader(const std::string& git_dir) {
+  return [git_dir](const std::string& hex) -> std::optional<std::string> {
+    std::string path = git_dir + "/sharedindex." + hex;
+    if (!fs::is_regular_file(path)) return std::nullopt;
+    return read_bytes(path);
+  };
+}
+
+std::optional<IndexFile> parse_repo_index(const GitRepo& repo) {
+  return parse_index_file(index_bytes(repo), shared_reader(repo.dir() + "/.git"));
+}
 
 std::string rev(const GitRepo& repo, const std::string& spec) { return trimmed(repo.git({"rev-parse", spec})); }
 
@@ -520,11 +531,16 @@ TEST_F(IndexFileRejects, UnknownRequiredExtensionButNotOptionalOne) {
   EXPECT_FALSE(parse_index_file(overlong));
 }
 
+// A split index is read with its shared index (more in IndexFileSplit below).
 TEST_F(IndexFileRejects, SplitIndex) {
   repo->git({"update-index", "--split-index"});
   std::string split = index_bytes(*repo);
   EXPECT_NE(split.find("link"), std::string::npos);
+  // Without a reader of the shared index, it cannot be read.
   EXPECT_FALSE(parse_index_file(split));
+  auto merged = parse_index_file(split, shared_reader(repo->dir() + "/.git"));
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(rows_of(*merged), ls_files(*repo));
   // The shared index it points at is an ordinary index.
   std::vector<std::string> shared;
   for (const auto& entry : fs::directory_iterator(repo->dir() + "/.git"))
@@ -541,6 +557,308 @@ TEST_F(IndexFileRejects, SparseIndex) {
   std::string sparse = index_bytes(*repo);
   EXPECT_NE(sparse.find("sdir"), std::string::npos);
   EXPECT_FALSE(parse_index_file(sparse));
+}
+
+// ---------------------------------------------------------------------------
+// Split indexes (`git update-index --split-index`, core.splitIndex)
+
+std::uint32_t be32_at(const std::string& bytes, std::size_t at) {
+  auto b = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes.at(at + i))); };
+  return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
+}
+
+std::string be32_bytes(std::uint32_t n) {
+  std::string out;
+  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<char>((n >> shift) & 0xff));
+  return out;
+}
+
+std::string be64_bytes(std::uint64_t n) {
+  return be32_bytes(static_cast<std::uint32_t>(n >> 32)) + be32_bytes(static_cast<std::uint32_t>(n));
+}
+
+// The id of the shared index the split index at `bytes` names, read from its
+// "link" extension, and where that extension's data starts.
+struct Link {
+  std::size_t at = std::string::npos;  // the data: the id, then the two bitmaps
+  std::uint32_t size = 0;
+  std::string hex;
+};
+
+Link find_link(const std::string& bytes, const std::string& git_dir) {
+  // The extension whose 20 bytes after the header name a sharedindex.<id> in the git dir.
+  for (std::size_t at = bytes.find("link"); at != std::string::npos; at = bytes.find("link", at + 1)) {
+    if (at + 8 + 20 > bytes.size()) break;
+    std::string hex;
+    static const char* digits = "0123456789abcdef";
+    for (std::size_t i = 0; i < 20; ++i) {
+      unsigned char c = static_cast<unsigned char>(bytes[at + 8 + i]);
+      hex += digits[c >> 4];
+      hex += digits[c & 15];
+    }
+    if (fs::exists(git_dir + "/sharedindex." + hex)) return {at + 8, be32_at(bytes, at + 4), hex};
+  }
+  return {};
+}
+
+// The number of bits (one past the last set bit) of the delete and the replace bitmaps.
+std::pair<std::uint32_t, std::uint32_t> bitmap_sizes(const std::string& bytes, const Link& link) {
+  std::size_t deletes = link.at + 20;
+  std::size_t replaces = deletes + 8 + 8 * std::size_t{be32_at(bytes, deletes + 4)} + 4;
+  return {be32_at(bytes, deletes), be32_at(bytes, replaces)};
+}
+
+// The index with the link extension's data replaced by `data`.
+std::string with_link_data(const std::string& bytes, const Link& link, const std::string& data) {
+  return bytes.substr(0, link.at - 4) + be32_bytes(static_cast<std::uint32_t>(data.size())) + data +
+         bytes.substr(link.at + link.size);
+}
+
+class IndexFileSplit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    repo = std::make_unique<GitRepo>(tmp.path() + "/r");
+    write_base(*repo);
+    repo->commit_all("base");
+    // git writes a new shared index when over 20% of the entries are not in
+    // the shared one; the tests here keep the one they start with.
+    repo->git({"config", "splitIndex.maxPercentChange", "100"});
+    repo->git({"update-index", "--split-index"});
+  }
+  std::string git_dir() const { return repo->dir() + "/.git"; }
+  // Deletions (git rm), replacements (modified files) and additions, so that
+  // both bitmaps have bits and the added entries land between shared ones.
+  void change_much() const {
+    repo->write("a/x.py", "X = 2\n");
+    repo->write("b/z.py", "Z = 2\n");
+    repo->write("shop/migrations/0001_initial.py", migration_source({}, "    # changed\n"));
+    repo->git({"add", "a/x.py", "b/z.py", "shop/migrations/0001_initial.py"});
+    repo->git({"rm", "-q", "lib/util.py", "c.py"});
+    repo->git({"rm", "-q", "--cached", "README.md"});
+    repo->write("0first.py", "F = 1\n");
+    repo->write("a/deep/new.py", "N = 1\n");
+    repo->write("zz/last.py", "L = 1\n");
+    repo->git({"add", "0first.py", "a/deep/new.py", "zz/last.py"});
+  }
+  // What the reader returns is what git lists, and what Repository reads is what git diffs.
+  void expect_as_git(const std::string& when) const {
+    auto index = parse_repo_index(*repo);
+    ASSERT_TRUE(index) << when;
+    EXPECT_EQ(rows_of(*index), ls_files(*repo)) << when;
+    Repository r = Repository::open(repo->dir());
+    EXPECT_EQ(r.staged_paths(r.head_commit()), git_staged(*repo)) << when;
+    EXPECT_EQ(files_of(r.index_snapshot()), git_index_files(*repo)) << when;
+  }
+  TempDir tmp;
+  std::unique_ptr<GitRepo> repo;
+};
+
+TEST_F(IndexFileSplit, BothBitmapsAfterAddsRemovalsAndChanges) {
+  Link link = find_link(index_bytes(*repo), git_dir());
+  ASSERT_NE(link.at, std::string::npos);
+  expect_as_git("right after --split-index");
+
+  change_much();
+  std::string bytes = index_bytes(*repo);
+  Link after = find_link(bytes, git_dir());
+  ASSERT_NE(after.at, std::string::npos);
+  EXPECT_EQ(after.hex, link.hex);  // the same shared index
+  auto [deletes, replaces] = bitmap_sizes(bytes, after);
+  EXPECT_GT(deletes, 0u);
+  EXPECT_GT(replaces, 0u);
+  expect_as_git("after adds, removals and changes");
+  auto index = parse_repo_index(*repo);
+  ASSERT_TRUE(index);
+  for (const auto& e : index->entries) EXPECT_FALSE(e.path.empty());
+  EXPECT_EQ(git_staged(*repo), (std::vector<std::string>{"0first.py", "a/deep/new.py", "a/x.py", "b/z.py", "c.py",
+                                                         "lib/util.py", "shop/migrations/0001_initial.py",
+                                                         "zz/last.py"}));
+
+  // A new shared index (what --split-index does when the index is split
+  // already), then changes to entries that are in it and to ones that are not.
+  repo->git({"update-index", "--split-index"});
+  Link renewed = find_link(index_bytes(*repo), git_dir());
+  ASSERT_NE(renewed.at, std::string::npos);
+  EXPECT_NE(renewed.hex, link.hex);
+  expect_as_git("in a new shared index");
+  repo->write("0first.py", "F = 2\n");
+  repo->write("top.py", "TOP = 2\n");
+  repo->git({"add", "0first.py", "top.py"});
+  repo->git({"rm", "-q", "-f", "zz/last.py", "b/w.py"});
+  repo->write("b/again.py", "A = 1\n");
+  repo->git({"add", "b/again.py"});
+  repo->git({"update-index", "--chmod=+x", "a/deep/y.py"});
+  bytes = index_bytes(*repo);
+  Link last = find_link(bytes, git_dir());
+  ASSERT_NE(last.at, std::string::npos);
+  EXPECT_EQ(last.hex, renewed.hex);
+  auto [deletes2, replaces2] = bitmap_sizes(bytes, last);
+  EXPECT_GT(deletes2, 0u);
+  EXPECT_GT(replaces2, 0u);
+  expect_as_git("after more changes");
+
+  // The cache-tree is the split file's: write-tree fills it in.
+  std::string tree = trimmed(repo->git({"write-tree"}));
+  index = parse_repo_index(*repo);
+  ASSERT_TRUE(index && index->cache_tree);
+  EXPECT_EQ(index->cache_tree->id.hex(), tree);
+  EXPECT_EQ(rows_of(*index), ls_files(*repo));
+}
+
+// With core.splitIndex, every write is split, including the merge's stages.
+TEST_F(IndexFileSplit, ConflictedMergeAndItsResolution) {
+  repo->git({"config", "core.splitIndex", "true"});
+  repo->git({"checkout", "-q", "-b", "theirs"});
+  repo->write("a/x.py", "X = 'theirs'\n");
+  repo->write("b/w.py", "W = 'theirs'\n");
+  repo->write("lib/added_by_them.py", "T = 1\n");
+  repo->commit_all("theirs");
+  repo->git({"checkout", "-q", "develop"});
+  repo->write("a/x.py", "X = 'ours'\n");
+  repo->git({"rm", "-q", "c.py"});
+  repo->commit_all("ours");
+  repo->git({"merge", "theirs"}, /*allow_failure=*/true);
+  ASSERT_NE(find_link(index_bytes(*repo), git_dir()).at, std::string::npos);
+  std::vector<Row> rows = ls_files(*repo);
+  ASSERT_EQ(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return std::get<2>(r) != 0; }), 3);
+  expect_as_git("during the conflict");
+  repo->git({"update-index", "--split-index"});  // a new shared index, with the stages in it
+  expect_as_git("during the conflict, in a new shared index");
+
+  repo->write("a/x.py", "X = 'both'\n");
+  repo->git({"add", "a/x.py"});  // stage 0 ends the conflict
+  ASSERT_NE(find_link(index_bytes(*repo), git_dir()).at, std::string::npos);
+  expect_as_git("resolved");
+  repo->git({"commit", "-q", "--no-edit"});
+  expect_as_git("committed");
+}
+
+TEST_F(IndexFileSplit, Format4) {
+  repo->git({"update-index", "--index-version", "4"});  // git writes the whole index then
+  repo->git({"update-index", "--split-index"});
+  change_much();
+  std::string bytes = index_bytes(*repo);
+  ASSERT_EQ(version_of(bytes), 4u);
+  Link link = find_link(bytes, git_dir());
+  ASSERT_NE(link.at, std::string::npos);
+  auto [deletes, replaces] = bitmap_sizes(bytes, link);
+  EXPECT_GT(deletes, 0u);
+  EXPECT_GT(replaces, 0u);
+  expect_as_git("format 4");
+}
+
+// The index GIT_INDEX_FILE names is split too; its shared index is in the git dir.
+TEST_F(IndexFileSplit, GitIndexFileElsewhere) {
+  const std::string other = tmp.path() + "/other-index";
+  fs::copy_file(git_dir() + "/index", other);
+  repo->write("a/x.py", "X = 'other'\n");
+  ProcessResult add = run_process({"git", "add", "a/x.py"}, repo->dir(), "", {{"GIT_INDEX_FILE", other}});
+  ASSERT_EQ(add.status, 0) << add.err;
+  std::string bytes = read_bytes(other);
+  ASSERT_NE(find_link(bytes, git_dir()).at, std::string::npos);
+  auto index = parse_index_file(bytes, shared_reader(git_dir()));
+  ASSERT_TRUE(index);
+  std::string other_id = trimmed(repo->git({"hash-object", "a/x.py"}));
+
+  IndexFileEnv env(other);
+  Repository r = Repository::open(repo->dir());
+  EXPECT_EQ(r.staged_paths(r.head_commit()), std::vector<std::string>{"a/x.py"});
+  EXPECT_EQ(r.index_snapshot().files.at("a/x.py").id.hex(), other_id);
+  EXPECT_EQ(r.index_snapshot().files.size(), git_index_files(*repo).size());
+}
+
+TEST_F(IndexFileSplit, DamagedLinkExtension) {
+  change_much();
+  const std::string bytes = index_bytes(*repo);
+  const Link link = find_link(bytes, git_dir());
+  ASSERT_NE(link.at, std::string::npos);
+  const SharedIndexReader reader = shared_reader(git_dir());
+  ASSERT_TRUE(parse_index_file(bytes, reader));
+  ASSERT_TRUE(parse_index_file(with_link_data(bytes, link, bytes.substr(link.at, link.size)), reader));
+  const std::string data = bytes.substr(link.at, link.size);
+
+  // Every truncation of the extension, and bytes after its bitmaps.
+  for (std::size_t n = 0; n < data.size(); ++n)
+    EXPECT_FALSE(parse_index_file(with_link_data(bytes, link, data.substr(0, n)), reader)) << "cut to " << n;
+  EXPECT_FALSE(parse_index_file(with_link_data(bytes, link, data + std::string(4, '\0')), reader));
+
+  // The shared index here has fewer than 64 entries: each bitmap is one
+  // run-length word (no run, one literal word) and the literal word.
+  const std::size_t deletes = 20, replaces = deletes + 8 + 8 * 2 + 4;
+  ASSERT_EQ(be32_at(data, deletes + 4), 2u);
+  ASSERT_EQ(be32_at(data, replaces + 4), 2u);
+  ASSERT_EQ(data.size(), replaces + 8 + 8 * 2 + 4);
+  ASSERT_EQ(data.substr(deletes + 8, 8), be64_bytes(std::uint64_t{1} << 33));
+  ASSERT_EQ(data.substr(replaces + 8, 8), be64_bytes(std::uint64_t{1} << 33));
+  auto damaged = [&](std::size_t at, const std::string& replacement) {
+    std::string d = data;
+    d.replace(at, replacement.size(), replacement);
+    return parse_index_file(with_link_data(bytes, link, d), reader);
+  };
+  // A word count past the extension's end.
+  EXPECT_FALSE(damaged(deletes + 4, be32_bytes(0xffffffffu)));
+  EXPECT_FALSE(damaged(replaces + 4, be32_bytes(3)));
+  // A run-length word announcing more literal words than there are.
+  EXPECT_FALSE(damaged(deletes + 8, be64_bytes(std::uint64_t{2} << 33)));
+  EXPECT_FALSE(damaged(replaces + 8, be64_bytes(std::uint64_t{0x7fffffff} << 33)));
+  // A run of 64 set bits, past the shared index's entries.
+  EXPECT_FALSE(damaged(deletes + 8, be64_bytes(std::uint64_t{1} << 33 | 1 << 1 | 1)));
+  // A set bit past the shared index's entries.
+  const std::uint64_t delete_bits = std::uint64_t{be32_at(data, deletes + 16)} << 32 | be32_at(data, deletes + 20);
+  const std::uint64_t replace_bits = std::uint64_t{be32_at(data, replaces + 16)} << 32 | be32_at(data, replaces + 20);
+  ASSERT_NE(delete_bits, 0u);
+  ASSERT_NE(replace_bits, 0u);
+  ASSERT_EQ(delete_bits & replace_bits, 0u);
+  EXPECT_FALSE(damaged(deletes + 16, be64_bytes(delete_bits | std::uint64_t{1} << 63)));
+  EXPECT_FALSE(damaged(replaces + 16, be64_bytes(replace_bits | std::uint64_t{1} << 63)));
+  // One replacement more than the entries without a path (a deleted entry
+  // marked replaced instead), or one fewer.
+  const std::uint64_t a_deleted = delete_bits & -delete_bits;
+  std::string more = data;
+  more.replace(deletes + 16, 8, be64_bytes(delete_bits ^ a_deleted));
+  more.replace(replaces + 16, 8, be64_bytes(replace_bits | a_deleted));
+  EXPECT_FALSE(parse_index_file(with_link_data(bytes, link, more), reader));
+  EXPECT_FALSE(damaged(replaces + 16, be64_bytes(replace_bits & (replace_bits - 1))));
+  // Marked both replaced and deleted: git replaces, then deletes.
+  auto both = damaged(deletes + 16, be64_bytes(delete_bits | (replace_bits & -replace_bits)));
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->entries.size(), ls_files(*repo).size() - 1);
+  // No bitmaps at all (git has nothing to merge with), and no shared index
+  // (an id of zeros) while the file has entries without a path.
+  EXPECT_FALSE(parse_index_file(with_link_data(bytes, link, data.substr(0, 20)), reader));
+  EXPECT_FALSE(damaged(0, std::string(20, '\0')));
+
+  // A shared index other than the one named (its trailing hash is its id).
+  const std::string shared = read_bytes(git_dir() + "/sharedindex." + link.hex);
+  auto reading = [](const std::string& shared_bytes) {
+    return [shared_bytes](const std::string&) { return std::optional<std::string>(shared_bytes); };
+  };
+  EXPECT_TRUE(parse_index_file(bytes, reading(shared)));
+  std::string other = shared;
+  other.back() = static_cast<char>(other.back() ^ 1);
+  EXPECT_FALSE(parse_index_file(bytes, reading(other)));
+  // A shared index that is itself split (with_extension keeps its trailing hash).
+  ASSERT_TRUE(parse_index_file(with_extension(shared, "ZZZZ", "")));
+  EXPECT_FALSE(parse_index_file(bytes, reading(with_extension(shared, "link", std::string(20, '\0')))));
+  EXPECT_TRUE(parse_index_file(bytes, reading(with_extension(shared, "ZZZZ", ""))));
+  // A shared index that is sparse.
+  EXPECT_FALSE(parse_index_file(bytes, reading(with_extension(shared, "sdir", ""))));
+}
+
+TEST_F(IndexFileSplit, MissingSharedIndex) {
+  change_much();
+  const std::string bytes = index_bytes(*repo);
+  const Link link = find_link(bytes, git_dir());
+  ASSERT_NE(link.at, std::string::npos);
+  ASSERT_TRUE(parse_repo_index(*repo));
+  fs::remove(git_dir() + "/sharedindex." + link.hex);
+  EXPECT_FALSE(parse_repo_index(*repo));
+  EXPECT_FALSE(parse_index_file(bytes, [](const std::string&) { return std::optional<std::string>(); }));
+  EXPECT_FALSE(parse_index_file(bytes, [](const std::string&) { return std::optional<std::string>(""); }));
+  // git cannot read the index either; nor can Repository, and it says so.
+  EXPECT_NE(run_process({"git", "ls-files", "-s"}, repo->dir()).status, 0);
+  Repository r = Repository::open(repo->dir());
+  EXPECT_ANY_THROW(r.index_snapshot());
 }
 
 // ---------------------------------------------------------------------------
@@ -659,7 +977,7 @@ std::vector<State> states() {
       {"RenamedFile", renamed_file, {"a/deep/w.py", "b/w.py"}},
       {"IntentToAdd", intent_to_add, {}, true, {"b/later.py"}},
       {"ConflictedMerge", conflicted_merge, {"a/x.py", "b/w.py", "lib/added_by_them.py"}},
-      {"SplitIndex", split_index, {"a/deep/y.py", "b/new.py"}, false},
+      {"SplitIndex", split_index, {"a/deep/y.py", "b/new.py"}},
       {"Format4", format_4, {"a/deep/y.py", "a/deep/z.py", "lib/util.py"}},
       {"Format4Nothing", format_4_nothing, {}},
       {"AfterReadTree", after_read_tree, {}},
