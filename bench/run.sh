@@ -30,7 +30,7 @@ mkdir -p "$work"
 
 median() { /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(' '.join('%.4f' % x['median'] for x in r))" "$1"; }
 
-printf '| apps | migrations | floor: git diff --cached | pre-commit warm | hook/floor | pre-commit cold | check --all warm | check --all cold | peak RSS --all (cold) | staged models change | makemigrations --check (peer) | peer/hook |\n'
+printf '| apps | migrations | floor: git diff --cached | pre-commit warm | hook/floor | pre-commit cold | check --all warm | check --all cold | peak RSS --all (cold / warm) | staged models change | makemigrations --check (peer) | peer/hook |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for apps in $sizes; do
   repo="$work/repo-$apps"
@@ -60,6 +60,8 @@ for apps in $sizes; do
   rm -rf "$cache"
   /usr/bin/time -o "$work/rss.txt" -f '%M' "$bin/hook-check" check --all >/dev/null 2>&1 || true
   rss="$(tail -1 "$work/rss.txt")"
+  /usr/bin/time -o "$work/rss.txt" -f '%M' "$bin/hook-check" check --all >/dev/null 2>&1 || true
+  rss_warm="$(tail -1 "$work/rss.txt")"
   git reset -q && rm "$last/migrations/0099_item_bench.py"
   sed -i 's/^    name = models.CharField(max_length=100)$/    name = models.CharField(max_length=120)/' "$last/models.py"
   git add "$last/models.py"
@@ -69,13 +71,14 @@ for apps in $sizes; do
   hyperfine -i -N -w 1 -r 3 --export-json "$work/peer-$apps.json" \
     "/usr/bin/python3 manage.py makemigrations --check --dry-run" >/dev/null 2>&1 || true
   read -r peer < <(median "$work/peer-$apps.json")
-  /usr/bin/python3 - "$apps" "$count" "$rss" "$floor" "$hook" "$hook_cold" "$audit" "$audit_cold" "$models" "$peer" <<'PY'
+  /usr/bin/python3 - "$apps" "$count" "$rss" "$rss_warm" "$floor" "$hook" "$hook_cold" "$audit" "$audit_cold" "$models" "$peer" <<'PY'
 import sys
-apps, count, rss = sys.argv[1], sys.argv[2], int(sys.argv[3])
-floor, hook, hook_cold, audit, audit_cold, models, peer = map(float, sys.argv[4:])
+apps, count, rss, rss_warm = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+floor, hook, hook_cold, audit, audit_cold, models, peer = map(float, sys.argv[5:])
 ms = lambda s: "%.1f ms" % (s * 1000)
-print("| %s | %s | %s | %s | %.1f× | %s | %s | %s | %d MB | %s | %s | %.0f× |" % (
-    apps, count, ms(floor), ms(hook), hook / floor, ms(hook_cold), ms(audit), ms(audit_cold), rss // 1024, ms(models), ms(peer), peer / hook))
+print("| %s | %s | %s | %s | %.1f× | %s | %s | %s | %d / %d MB | %s | %s | %.0f× |" % (
+    apps, count, ms(floor), ms(hook), hook / floor, ms(hook_cold), ms(audit), ms(audit_cold), rss // 1024, rss_warm // 1024,
+    ms(models), ms(peer), peer / hook))
 PY
   if [[ $callgrind == 1 ]] && command -v valgrind >/dev/null; then
     # The same staged migration as above, so the hook does its real work.
@@ -88,6 +91,13 @@ PY
       valgrind --tool=callgrind --callgrind-out-file=/dev/null $bin/$cmd >/dev/null 2>"$work/cg.txt" || true
       echo "  callgrind $apps apps, \`$cmd\` (warm): $(grep -oE 'Collected : [0-9]+' "$work/cg.txt" | grep -oE '[0-9]+') instructions"
     done
+    git reset -q --hard && git clean -qfd
+    # DJM501's branch path: a staged models change.
+    sed -i 's/^    name = models.CharField(max_length=100)$/    name = models.CharField(max_length=120)/' "$last/models.py"
+    git add "$last/models.py"
+    $bin/hook-check check --staged >/dev/null 2>&1 || true
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null $bin/hook-check check --staged >/dev/null 2>"$work/cg.txt" || true
+    echo "  callgrind $apps apps, \`hook-check check --staged\` with a models change (warm): $(grep -oE 'Collected : [0-9]+' "$work/cg.txt" | grep -oE '[0-9]+') instructions"
     git reset -q --hard && git clean -qfd
   fi
   cd "$here"
