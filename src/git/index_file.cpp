@@ -325,6 +325,7 @@ std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIn
   // An id of zeros: no shared index, the entries are all here.
   if (shared_id.is_zero()) {
     if (has_empty_path(file->index)) return std::nullopt;
+    file->index.split = true;
     return std::move(file->index);
   }
   if (!has_bitmaps || !read_shared) return std::nullopt;  // git has nothing to merge with
@@ -338,7 +339,17 @@ std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIn
       std::string_view(*shared_bytes).substr(shared_bytes->size() - kHashSize) !=
           std::string_view(reinterpret_cast<const char*>(shared_id.bytes.data()), kHashSize))
     return std::nullopt;
-  return merge_split_index(std::move(file->index), std::move(shared->index.entries), deletes, replaces);
+  std::optional<IndexFile> merged = merge_split_index(std::move(file->index), std::move(shared->index.entries), deletes, replaces);
+  if (merged) merged->split = true;
+  return merged;
+}
+
+bool looks_like_sparse_index(std::string_view bytes) {
+  constexpr std::string_view sdir("sdir\0\0\0\0", 8);
+  std::size_t at = bytes.rfind(sdir);
+  if (at == std::string_view::npos || bytes.size() < kHashSize) return false;
+  std::size_t after = at + sdir.size();
+  return after == bytes.size() - kHashSize || bytes.substr(after, 4) == "EOIE";
 }
 
 }  // namespace hc

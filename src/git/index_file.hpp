@@ -38,6 +38,7 @@ struct CacheTree {
 struct IndexFile {
   std::vector<IndexEntry> entries;  // in git's order: by path, then stage
   std::optional<CacheTree> cache_tree;
+  bool split = false;  // read from a split index (which libgit2 1.5 cannot read)
 };
 
 // The bytes of the shared index a split index names, `sharedindex.<hex>` in
@@ -58,5 +59,9 @@ using SharedIndexReader = std::function<std::optional<std::string>(const std::st
 // what is wrong. Without `read_shared`, a split index that names a shared
 // index is nullopt.
 std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIndexReader& read_shared = {});
+
+// Whether the bytes end with a sparse index's (empty) "sdir" extension, last
+// before the trailing hash or before git's end-of-index entry ("EOIE").
+bool looks_like_sparse_index(std::string_view bytes);
 
 }  // namespace hc

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
-#include <tuple>
 #include <fstream>
 #include <sstream>
 
@@ -91,24 +90,28 @@ void Repository::use_index_for_libgit2() const {
   }
 }
 
-// libgit2 1.5 reads neither a split nor a sparse index: say so in one line.
-static void check_libgit2_reads_index(const std::string& index_path) {
-  std::string bytes;
-  try {
-    bytes = read_file_bytes(index_path);
-  } catch (const Error&) {
-    return;  // libgit2 says why
-  }
-  for (const auto& [signature, what, undo] :
-       {std::tuple{"link", "a split index", "git update-index --no-split-index"},
-        std::tuple{"sdir", "a sparse index", "git sparse-checkout disable, or git config index.sparse false"}})
-    if (bytes.size() > 32 && bytes.find(signature, 12) != std::string::npos)
-      throw Error(std::string("the index is ") + what + ", which hook-check cannot read yet: " + undo + " (and re-run)");
-}
 
 std::string Repository::index_path() const {
   if (const char* env = std::getenv("GIT_INDEX_FILE"); env && *env) return std::filesystem::absolute(env).string();
   return (std::filesystem::path(git_repository_path(repo_.get())) / "index").string();
+}
+
+// libgit2 1.5 reads neither a split nor a sparse index: say so in one line
+// (the reader of index_file.hpp reads split ones, but libgit2's status needs its own).
+void Repository::explain_unreadable_index() const {
+  // No libgit2 call here: the caller's git_check reads libgit2's last error.
+  std::string bytes;
+  try {
+    bytes = read_file_bytes(index_path());
+  } catch (const Error&) {
+    return;
+  }
+  if (looks_like_sparse_index(bytes))
+    throw Error("the index is a sparse index (index.sparse), which hook-check cannot read yet: "
+                "`git sparse-checkout disable` or `git config index.sparse false`, and run again");
+  if (const IndexFile* fast = fast_index(); fast && fast->split)
+    throw Error("the index is a split index, which a working-tree check cannot read yet: "
+                "use `hook-check check --staged`, or `git update-index --no-split-index`");
 }
 
 const IndexFile* Repository::fast_index() const {
@@ -388,7 +391,7 @@ Snapshot Repository::index_snapshot() const {
   use_index_for_libgit2();
   git_index* raw = nullptr;
   int rc = git_repository_index(&raw, repo_.get());
-  if (rc < 0) check_libgit2_reads_index(index_path());
+  if (rc < 0) explain_unreadable_index();
   git_check(rc, "git_repository_index");
   IndexHandle index(raw);
   Snapshot snap;
@@ -419,7 +422,7 @@ Snapshot Repository::worktree_snapshot() const {
   use_index_for_libgit2();
   git_status_list* raw = nullptr;
   int rc = git_status_list_new(&raw, repo_.get(), &opts);
-  if (rc < 0) check_libgit2_reads_index(index_path());
+  if (rc < 0) explain_unreadable_index();
   git_check(rc, "git_status_list_new");
   StatusListHandle list(raw);
   std::size_t n = git_status_list_entrycount(list.get());
@@ -476,7 +479,7 @@ std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>&
   use_index_for_libgit2();
   git_diff* raw = nullptr;
   int rc = git_diff_tree_to_index(&raw, repo_.get(), tree.get(), nullptr, &opts);
-  if (rc < 0) check_libgit2_reads_index(index_path());
+  if (rc < 0) explain_unreadable_index();
   git_check(rc, "git_diff_tree_to_index");
   DiffHandle diff(raw);
   std::vector<std::string> out;

@@ -71,6 +71,8 @@ class Repository : public ContentReader {
   const IndexFile* fast_index() const;
   // Points libgit2 at $GIT_INDEX_FILE, before a call that reads the index through it.
   void use_index_for_libgit2() const;
+  // Throws the one-line reason when libgit2 fails on an index kind it cannot read.
+  void explain_unreadable_index() const;
   RepositoryHandle repo_;
   mutable bool libgit2_index_set_ = false;
   mutable std::shared_ptr<const IndexFile> fast_index_;

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/error.hpp"
 #include "git/index_file.hpp"
 #include "git/repository.hpp"
 #include "git/snapshot.hpp"
@@ -557,6 +558,35 @@ TEST_F(IndexFileRejects, SparseIndex) {
   std::string sparse = index_bytes(*repo);
   EXPECT_NE(sparse.find("sdir"), std::string::npos);
   EXPECT_FALSE(parse_index_file(sparse));
+  // Neither this reader nor libgit2 reads it: a one-line reason with the way out, not libgit2's message.
+  Repository opened = Repository::open(repo->dir());
+  try {
+    (void)opened.index_snapshot();
+    ADD_FAILURE() << "a sparse index was read";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the index is a sparse index (index.sparse), which hook-check cannot read yet: "
+              "`git sparse-checkout disable` or `git config index.sparse false`, and run again");
+  }
+}
+
+TEST_F(IndexFileRejects, SplitIndexInAWorkingTreeCheckIsSaidInOneLine) {
+  repo->git({"update-index", "--split-index"});
+  repo->write("b/late.py", "x = 1\n");
+  repo->git({"add", "b/late.py"});
+  auto parsed = parse_index_file(index_bytes(*repo), shared_reader(repo->dir() + "/.git"));
+  ASSERT_TRUE(parsed);
+  EXPECT_TRUE(parsed->split);
+  Repository opened = Repository::open(repo->dir());
+  EXPECT_EQ(opened.staged_paths(opened.head_commit()), std::vector<std::string>{"b/late.py"});
+  try {
+    (void)opened.worktree_snapshot();
+    ADD_FAILURE() << "libgit2 read a split index";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the index is a split index, which a working-tree check cannot read yet: "
+              "use `hook-check check --staged`, or `git update-index --no-split-index`");
+  }
 }
 
 // ---------------------------------------------------------------------------
