@@ -27,24 +27,24 @@ bool matches_any(const std::string& code, const std::vector<std::string>& patter
 }
 
 // The paths `target` adds or changes over `reference`; with `both_ways`, also
-// those it drops. One walk over both path-ordered maps: a snapshot holds every
+// those it drops. One walk over both path-ordered snapshots: a snapshot holds every
 // file of the repository, a change a handful.
 std::set<std::string> changed_since(const Snapshot& target, const Snapshot* reference, bool both_ways = false) {
   std::set<std::string> out;
   static const Snapshot empty;
-  const auto& after = target.files;
-  const auto& before = (reference ? *reference : empty).files;
+  const Snapshot& after = target;
+  const Snapshot& before = reference ? *reference : empty;
   auto a = after.begin(), b = before.begin();
   while (a != after.end() || b != before.end()) {
-    int order = a == after.end() ? 1 : b == before.end() ? -1 : a->first.compare(b->first);
+    int order = a == after.end() ? 1 : b == before.end() ? -1 : a->path.compare(b->path);
     if (order < 0) {
-      out.insert(out.end(), a->first);
+      out.insert(out.end(), a->path);
       ++a;
     } else if (order > 0) {
-      if (both_ways) out.insert(out.end(), b->first);
+      if (both_ways) out.insert(out.end(), b->path);
       ++b;
     } else {
-      if (a->second.id != b->second.id) out.insert(out.end(), a->first);
+      if (a->id != b->id) out.insert(out.end(), a->path);
       ++a, ++b;
     }
   }
@@ -59,8 +59,7 @@ bool cache_disabled_by_environment() {
 // Drops what the configuration excludes, so excluded files are invisible to every rule.
 Snapshot without_excluded(Snapshot snap, const Config& config) {
   if (config.exclude.empty()) return snap;
-  for (auto it = snap.files.begin(); it != snap.files.end();)
-    it = config.excluded(it->first) ? snap.files.erase(it) : std::next(it);
+  snap.erase_if([&](const SnapshotFile& f) { return config.excluded(f.path); });
   return snap;
 }
 

@@ -57,8 +57,9 @@ std::set<std::string> apps_models_may_change(const ProjectView& view, const Cont
     if (path.ends_with(".py") && !view.layout.app_of_migration(path) && reached.insert(path).second) import_needles(path, needles);
   if (reached.empty()) return {};
   std::map<std::string, std::string> texts;
-  for (const auto& [path, file] : view.snapshot.files)
-    if (path.ends_with(".py") && !reached.count(path) && path.find("/migrations/") == std::string::npos) texts.emplace(path, reader.read(file));
+  for (const SnapshotFile& file : view.snapshot)
+    if (file.path.ends_with(".py") && !reached.count(file.path) && file.path.find("/migrations/") == std::string::npos)
+      texts.emplace(file.path, reader.read(file));
   for (bool grew = true; grew;) {
     grew = false;
     for (auto it = texts.begin(); it != texts.end();) {

@@ -257,7 +257,7 @@ void copy_index_files(const IndexFile& index, const std::string& prefix, Snapsho
                              [](const IndexEntry& e, const std::string& p) { return e.path < p; });
   for (; it != index.entries.end() && it->path.starts_with(prefix); ++it)
     if (it->stage == 0 && !it->intent_to_add && it->mode != kGitlinkMode && is_tracked_kind(it->path))
-      snap.files.insert_or_assign(snap.files.end(), it->path, SnapshotFile{it->path, it->id, false});
+      snap.put(SnapshotFile{it->path, it->id, false});
 }
 
 // The tracked files of `tree` (the directory `prefix`) into `snap`. Where the
@@ -275,8 +275,7 @@ void tree_files(git_repository* repo, const git_tree* tree, const CacheTree* nod
       if (same_tree(child, *git_tree_entry_id(e))) copy_index_files(*index, path + "/", snap);
       else tree_files(repo, subtree(repo, e).get(), child, index, path + "/", snap);
     } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && is_tracked_kind(path)) {
-      SnapshotFile f{path, from_git_oid(*git_tree_entry_id(e)), false};
-      snap.files.insert_or_assign(snap.files.end(), std::move(path), std::move(f));
+      snap.put(SnapshotFile{std::move(path), from_git_oid(*git_tree_entry_id(e)), false});
     }
   }
 }
@@ -384,7 +383,7 @@ Snapshot Repository::index_snapshot() const {
       // During a conflicted merge the index holds stages 1-3; "ours" (2) is what the user keeps.
       if ((e.stage != 0 && e.stage != 2) || e.intent_to_add || e.mode == kGitlinkMode || !is_tracked_kind(e.path)) continue;
       // In path order: each insertion lands at the end.
-      snap.files.insert_or_assign(snap.files.end(), e.path, SnapshotFile{e.path, e.id, false});
+      snap.put(SnapshotFile{e.path, e.id, false});
     }
     return snap;
   }
@@ -404,7 +403,7 @@ Snapshot Repository::index_snapshot() const {
     if (stage != 0 && stage != 2) continue;
     std::string path = e->path;
     if (!is_tracked_kind(path)) continue;
-    snap.files.insert_or_assign(path, SnapshotFile{path, from_git_oid(e->id), false});
+    snap.put(SnapshotFile{std::move(path), from_git_oid(e->id), false});
   }
   return snap;
 }
@@ -434,7 +433,7 @@ Snapshot Repository::worktree_snapshot() const {
     std::string path = d->new_file.path ? d->new_file.path : d->old_file.path;
     if (!is_tracked_kind(path)) continue;
     if (e->status & GIT_STATUS_WT_DELETED) {
-      snap.files.erase(path);
+      snap.erase(path);
       continue;
     }
     if (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED)) {
@@ -443,7 +442,7 @@ Snapshot Repository::worktree_snapshot() const {
       std::string bytes = read_file_bytes(root / path);
       git_oid oid;
       git_check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "git_odb_hash");
-      snap.files.insert_or_assign(path, SnapshotFile{path, from_git_oid(oid), true});
+      snap.put(SnapshotFile{std::move(path), from_git_oid(oid), true});
     }
   }
   return snap;

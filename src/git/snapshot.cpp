@@ -1,5 +1,6 @@
 #include "git/snapshot.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,39 @@
 #include "core/error.hpp"
 
 namespace hc {
+
+const SnapshotFile* Snapshot::find(std::string_view path) const {
+  auto it = std::lower_bound(files_.begin(), files_.end(), path,
+                             [](const SnapshotFile& f, std::string_view p) { return f.path < p; });
+  return it != files_.end() && it->path == path ? &*it : nullptr;
+}
+
+std::span<const SnapshotFile> Snapshot::under(std::string_view prefix) const {
+  auto first = std::lower_bound(files_.begin(), files_.end(), prefix,
+                                [](const SnapshotFile& f, std::string_view p) { return f.path < p; });
+  auto last = first;
+  while (last != files_.end() && last->path.starts_with(prefix)) ++last;
+  return {first, last};
+}
+
+void Snapshot::put(SnapshotFile file) {
+  if (files_.empty() || files_.back().path < file.path) {
+    files_.push_back(std::move(file));
+    return;
+  }
+  auto it = std::lower_bound(files_.begin(), files_.end(), file.path,
+                             [](const SnapshotFile& f, const std::string& p) { return f.path < p; });
+  if (it != files_.end() && it->path == file.path) *it = std::move(file);
+  else files_.insert(it, std::move(file));
+}
+
+bool Snapshot::erase(std::string_view path) {
+  auto it = std::lower_bound(files_.begin(), files_.end(), path,
+                             [](const SnapshotFile& f, std::string_view p) { return f.path < p; });
+  if (it == files_.end() || it->path != path) return false;
+  files_.erase(it);
+  return true;
+}
 
 bool is_tracked_kind(std::string_view path) {
   auto ends_with = [&](std::string_view s) {
@@ -43,7 +77,7 @@ Snapshot snapshot_of_directory(const std::string& root, std::string name) {
     auto content = read_whole_file(it->path());
     std::size_t h = std::hash<std::string>{}(content);
     for (std::size_t i = 0; i < sizeof h; ++i) f.id.bytes[i] = static_cast<std::uint8_t>(h >> (8 * i));
-    snap.files.emplace(rel, std::move(f));
+    snap.put(std::move(f));
   }
   return snap;
 }

@@ -82,7 +82,8 @@ bool looks_like_migration_or_models(const std::string& path) {
 ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label,
                               const std::map<std::string, std::string>& label_overrides) {
   ProjectLayout layout;
-  for (const auto& [path, file] : snapshot.files) {
+  for (const SnapshotFile& file : snapshot) {
+    const std::string& path = file.path;
     if (!path.ends_with(kMigrationsInit)) continue;
     if (path.size() > kMigrationsInit.size() && path[path.size() - kMigrationsInit.size() - 1] != '/') continue;
     if (path.size() == kMigrationsInit.size() || is_vendored(path)) continue;  // no app directory around it
@@ -95,13 +96,13 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
     if (auto it = label_overrides.find(app.directory); it != label_overrides.end()) app.label = it->second;
 
     const std::string prefix = app.migrations_dir + "/";
-    for (auto it = snapshot.files.lower_bound(prefix); it != snapshot.files.end() && it->first.starts_with(prefix); ++it) {
-      std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    for (const SnapshotFile& module : snapshot.under(prefix)) {
+      std::string_view rest = std::string_view(module.path).substr(prefix.size());
       if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) continue;
       std::string name(rest.substr(0, rest.size() - 3));
       // Django's loader skips private modules and editor backups.
       if (name.empty() || name[0] == '_' || name[0] == '~') continue;
-      app.migrations.push_back(MigrationModule{name, it->first});
+      app.migrations.push_back(MigrationModule{name, module.path});
     }
     // A package named `migrations` is an app's only when the app looks like one:
     // libraries ship helper packages of that name (wagtail.blocks.migrations).
@@ -113,8 +114,8 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
     if (snapshot.find(app.directory + "/models.py")) app.models_paths.push_back(app.directory + "/models.py");
     const std::string models_prefix = app.directory + "/models/";
     if (snapshot.find(models_prefix + "__init__.py"))
-      for (auto it = snapshot.files.lower_bound(models_prefix); it != snapshot.files.end() && it->first.starts_with(models_prefix); ++it)
-        if (it->first.ends_with(".py")) app.models_paths.push_back(it->first);
+      for (const SnapshotFile& module : snapshot.under(models_prefix))
+        if (module.path.ends_with(".py")) app.models_paths.push_back(module.path);
     layout.apps.push_back(std::move(app));
   }
   std::stable_sort(layout.apps.begin(), layout.apps.end(), [](const App& a, const App& b) { return a.label < b.label; });

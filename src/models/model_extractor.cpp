@@ -701,7 +701,8 @@ DjangoVersion detect_django_version(const std::optional<std::string>& configured
   DjangoVersion found = detect_version_only(configured, snapshot, read);
   // settings.AUTH_USER_MODEL, from the project's settings modules.
   static const std::regex user_model(R"(^AUTH_USER_MODEL\s*=\s*["']([\w]+\.[\w]+)["'])", std::regex::multiline);
-  for (const auto& [path, file] : snapshot.files) {
+  for (const SnapshotFile& file : snapshot) {
+    const std::string& path = file.path;
     std::string name = path.substr(path.rfind('/') + 1);
     if (!path.ends_with(".py") || (name.find("settings") == std::string::npos && path.find("/settings/") == std::string::npos)) continue;
     std::string text = read(file);
@@ -731,7 +732,8 @@ DjangoVersion detect_version_only(const std::optional<std::string>& configured, 
   }
   // Lock files say what is installed; requirements and pyproject.toml what is asked for.
   std::vector<const SnapshotFile*> candidates;
-  for (const auto& [path, file] : snapshot.files) {
+  for (const SnapshotFile& file : snapshot) {
+    const std::string& path = file.path;
     std::string name = path.substr(path.rfind('/') + 1);
     bool top = path.find('/') == std::string::npos || path.starts_with("requirements/");
     if (!top) continue;

@@ -161,7 +161,8 @@ ModuleIndex::ModuleIndex(const Snapshot& snapshot, const ContentReader& reader, 
     : snapshot_(snapshot), reader_(reader), parser_(parser) {
   // Import roots: the top, and each directory holding a top-level package or manage.py.
   std::set<std::string> roots{""};
-  for (const auto& [path, file] : snapshot.files) {
+  for (const SnapshotFile& file : snapshot) {
+    const std::string& path = file.path;
     std::string dir = parent_dir(path);
     if (path.ends_with("/manage.py")) roots.insert(dir);
     if (path.ends_with("/__init__.py")) {
@@ -201,8 +202,8 @@ std::string ModuleIndex::dotted_name_of_path(const std::string& path) const {
 
 std::vector<std::string> ModuleIndex::paths_under(const std::string& directory) const {
   std::vector<std::string> out;
-  for (auto it = snapshot_.files.lower_bound(directory); it != snapshot_.files.end() && it->first.starts_with(directory); ++it)
-    if (it->first.ends_with(".py")) out.push_back(it->first);
+  for (const SnapshotFile& file : snapshot_.under(directory))
+    if (file.path.ends_with(".py")) out.push_back(file.path);
   return out;
 }
 
@@ -223,8 +224,7 @@ void ModuleIndex::note_lookup(const std::string& dotted) const {
   if (fresh)
     for (const auto& root : roots_) {
       std::string base = root.empty() ? top : root + "/" + top;
-      auto under = snapshot_.files.lower_bound(base + "/");
-      if (snapshot_.find(base + ".py") || (under != snapshot_.files.end() && under->first.starts_with(base + "/"))) it->second = true;
+      if (snapshot_.find(base + ".py") || !snapshot_.under(base + "/").empty()) it->second = true;
     }
   if (it->second) strayed_ = true;
 }

@@ -15,7 +15,7 @@ Snapshot MemoryReader::snapshot(const std::string& name) const {
     for (std::size_t i = 0; i < sizeof h; ++i) f.id.bytes[i] = static_cast<std::uint8_t>(h >> (8 * i));
     std::size_t hp = std::hash<std::string>{}(path);
     for (std::size_t i = 0; i < sizeof hp; ++i) f.id.bytes[8 + i] = static_cast<std::uint8_t>(hp >> (8 * i));
-    snap.files.emplace(path, f);
+    snap.put(f);
   }
   return snap;
 }

@@ -143,10 +143,12 @@ std::map<std::string, std::string> git_index_files(const GitRepo& repo, const st
 
 std::map<std::string, std::string> files_of(const Snapshot& snap) {
   std::map<std::string, std::string> out;
-  for (const auto& [path, file] : snap.files) {
-    EXPECT_EQ(file.path, path);
-    EXPECT_FALSE(file.on_disk) << path;
-    out[path] = file.id.hex();
+  std::string previous;
+  for (const SnapshotFile& file : snap) {
+    EXPECT_LT(previous, file.path) << "out of path order";
+    previous = file.path;
+    EXPECT_FALSE(file.on_disk) << file.path;
+    out[file.path] = file.id.hex();
   }
   return out;
 }
@@ -793,8 +795,8 @@ TEST_F(IndexFileSplit, GitIndexFileElsewhere) {
   IndexFileEnv env(other);
   Repository r = Repository::open(repo->dir());
   EXPECT_EQ(r.staged_paths(r.head_commit()), std::vector<std::string>{"a/x.py"});
-  EXPECT_EQ(r.index_snapshot().files.at("a/x.py").id.hex(), other_id);
-  EXPECT_EQ(r.index_snapshot().files.size(), git_index_files(*repo).size());
+  EXPECT_EQ(r.index_snapshot().find("a/x.py")->id.hex(), other_id);
+  EXPECT_EQ(r.index_snapshot().size(), git_index_files(*repo).size());
 }
 
 TEST_F(IndexFileSplit, DamagedLinkExtension) {
@@ -1139,7 +1141,7 @@ TEST(IndexStagedPaths, NoCommitYet) {
   ASSERT_FALSE(r.head_commit());
   EXPECT_EQ(r.staged_paths(std::nullopt), expected);
   EXPECT_EQ(files_of(r.index_snapshot()), git_index_files(repo));
-  EXPECT_EQ(r.index_snapshot().files.size(), 10u);
+  EXPECT_EQ(r.index_snapshot().size(), 10u);
 }
 
 TEST(IndexStagedPaths, NoIndexAtAll) {
@@ -1148,7 +1150,7 @@ TEST(IndexStagedPaths, NoIndexAtAll) {
   ASSERT_FALSE(fs::exists(repo.dir() + "/.git/index"));
   Repository r = Repository::open(repo.dir());
   EXPECT_EQ(r.staged_paths(std::nullopt), std::vector<std::string>{});
-  EXPECT_TRUE(r.index_snapshot().files.empty());
+  EXPECT_TRUE(r.index_snapshot().empty());
 }
 
 // Requirement files are of the tracked kinds (they pin Django's version).
@@ -1206,17 +1208,17 @@ TEST(IndexFileEnvironment, GitIndexFileIsReadInsteadOfTheGitDirs) {
     Repository plain = Repository::open(repo.dir());
     EXPECT_EQ(plain.index_path(), repo.dir() + "/.git/index");
     EXPECT_EQ(plain.staged_paths(plain.head_commit()), std::vector<std::string>{});
-    EXPECT_EQ(plain.index_snapshot().files.at("a/x.py").id.hex(), head_id);
-    EXPECT_TRUE(plain.worktree_snapshot().files.at("a/x.py").on_disk);
+    EXPECT_EQ(plain.index_snapshot().find("a/x.py")->id.hex(), head_id);
+    EXPECT_TRUE(plain.worktree_snapshot().find("a/x.py")->on_disk);
   }
   {
     IndexFileEnv env(repo.dir() + "/.git/other-index");
     Repository r = Repository::open(repo.dir());
     EXPECT_EQ(r.index_path(), repo.dir() + "/.git/other-index");
     EXPECT_EQ(r.staged_paths(r.head_commit()), std::vector<std::string>{"a/x.py"});
-    EXPECT_EQ(r.index_snapshot().files.at("a/x.py").id.hex(), other_id);
+    EXPECT_EQ(r.index_snapshot().find("a/x.py")->id.hex(), other_id);
     // The working tree is seen against that index too: a/x.py is not modified there.
-    EXPECT_FALSE(r.worktree_snapshot().files.at("a/x.py").on_disk);
+    EXPECT_FALSE(r.worktree_snapshot().find("a/x.py")->on_disk);
   }
 }
 

@@ -125,9 +125,9 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
 
   CheckContext ctx{*project.view, fork ? fork->view.get() : nullptr, base ? base->view.get() : nullptr, "develop", !branch, {}};
   if (branch)
-    for (const auto& [path, file] : project.view->snapshot.files) {
-      const SnapshotFile* before = fork->view->snapshot.find(path);
-      if (!before || before->id != file.id) ctx.changed_paths.insert(path);
+    for (const SnapshotFile& file : project.view->snapshot) {
+      const SnapshotFile* before = fork->view->snapshot.find(file.path);
+      if (!before || before->id != file.id) ctx.changed_paths.insert(file.path);
     }
   // DJM501 reads the models on both sides, as a check session does.
   std::unique_ptr<ProjectModels> models_before, models_after;
