@@ -120,6 +120,16 @@ def generate_app(root, index, count):
     os.makedirs(os.path.join(base, "migrations"), exist_ok=True)
     open(os.path.join(base, "__init__.py"), "w").close()
     open(os.path.join(base, "migrations", "__init__.py"), "w").close()
+    # The rest of what `manage.py startapp` writes: every real app has an apps.py.
+    config = "".join(part.capitalize() for part in app.split("_")) + "Config"
+    with open(os.path.join(base, "apps.py"), "w") as out:
+        out.write("from django.apps import AppConfig\n\n\nclass %s(AppConfig):\n"
+                  "    default_auto_field = \"django.db.models.AutoField\"\n    name = \"%s\"\n" % (config, app))
+    for module, text in (("admin.py", "from django.contrib import admin\n\n# Register your models here.\n"),
+                         ("tests.py", "from django.test import TestCase\n\n# Create your tests here.\n"),
+                         ("views.py", "from django.shortcuts import render\n\n# Create your views here.\n")):
+        with open(os.path.join(base, module), "w") as out:
+            out.write(text)
     with open(os.path.join(base, "models.py"), "w") as out:
         out.write("from django.db import models\n\n\nclass %s(models.Model):\n" % model)
         for name, field in fields:

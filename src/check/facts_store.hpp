@@ -90,6 +90,13 @@ class FactsStore {
 // other apps; replaces may name them).
 inline constexpr std::uint8_t kHasRunBefore = 1, kHasReplaces = 2;
 inline constexpr std::uint8_t kFlagsOnly = 4;  // an entry without facts
+// Entries of flags.bin that are not a migration's graph flags:
+// an apps.py blob read as naming no label (FactsCache::app_label);
+inline constexpr std::uint8_t kAppConfigWithoutLabel = 8;
+// an app's migrations as a whole (FactsCache::app_reaches_out), keyed by
+// app_summary_key; with kAppReachesOut when one of them reaches other apps.
+inline constexpr std::uint8_t kAppSummary = 16, kAppReachesOut = 32;
+inline constexpr std::uint8_t kNotMigrationFlags = kAppConfigWithoutLabel | kAppSummary;
 std::uint8_t facts_graph_flags(const MigrationFacts& facts);
 
 // The shard file's checksum of one payload (exposed for the tests that damage one).

@@ -1,6 +1,7 @@
 #include "check/project_view.hpp"
 
 #include <atomic>
+#include <cstring>
 #include <exception>
 #include <set>
 #include <thread>
@@ -81,7 +82,15 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
 std::optional<std::string> FactsCache::app_label(const SnapshotFile& file) {
   auto it = labels_.find(file.id);
   if (it != labels_.end()) return it->second;
+  // Every app has an apps.py, and few name a label: those that do not are
+  // remembered by blob id, so a run reads none of them.
+  if (store_)
+    if (auto flags = store_->flags(file.id); flags && (*flags & kAppConfigWithoutLabel)) {
+      labels_.emplace(file.id, std::nullopt);
+      return std::nullopt;
+    }
   auto label = parse_app_config_label(parser_, reader_.read(file));
+  if (!label && store_) store_->add_flags(file.id, kAppConfigWithoutLabel);
   labels_.emplace(file.id, label);
   return label;
 }
@@ -194,17 +203,8 @@ std::optional<std::set<std::string>> focused_apps(const ProjectView& view, Facts
 
   // Edges into the included apps from outside: only run_before and squashes
   // naming another app make them. Should one exist, keep every app.
-  for (const auto& app : layout.apps) {
-    if (included.count(app.id)) continue;
-    for (const auto& m : app.migrations) {
-      const SnapshotFile* file = file_of(m);
-      std::uint8_t flags = cache.graph_flags(*file);
-      if (flags & kHasRunBefore) return std::nullopt;
-      if (flags & kHasReplaces)
-        for (const auto& r : cache.migration(*file)->replaces)
-          if (r.app != app.label) return std::nullopt;
-    }
-  }
+  for (const auto& app : layout.apps)
+    if (!included.count(app.id) && cache.app_reaches_out(app, view.snapshot)) return std::nullopt;
   return included;
 }
 
@@ -213,13 +213,60 @@ std::optional<std::set<std::string>> focused_apps(const ProjectView& view, Facts
 std::uint8_t FactsCache::graph_flags(const SnapshotFile& file) {
   if (auto it = migrations_.find(file.id); it != migrations_.end()) return facts_graph_flags(*it->second);
   if (store_)
-    if (auto flags = store_->flags(file.id)) return *flags;
+    if (auto flags = store_->flags(file.id); flags && !(*flags & kNotMigrationFlags)) return *flags;
   std::string bytes = reader_.read(file);
   if (bytes.find("run_before") == std::string::npos && bytes.find("replaces") == std::string::npos) {
     if (store_) store_->add_flags(file.id, 0);
     return 0;
   }
   return facts_graph_flags(*migration(file));
+}
+
+namespace {
+
+// The flags.bin key of an app's migrations as a whole: its label (which
+// decides what "another app" is) and every migration's name and blob. Not a
+// git object id: the last bytes say "app!", which a SHA-1 can have only by chance.
+ObjectId app_summary_key(const App& app) {
+  std::string bytes = app.label;
+  bytes.push_back('\0');
+  for (const auto& m : app.migrations) {
+    bytes += m.name;
+    bytes.push_back('\0');
+    bytes.append(reinterpret_cast<const char*>(m.id.bytes.data()), m.id.bytes.size());
+  }
+  ObjectId key;
+  std::uint64_t a = facts_payload_hash(bytes), b = facts_payload_hash(bytes + "#");
+  std::memcpy(key.bytes.data(), &a, 8);
+  std::memcpy(key.bytes.data() + 8, &b, 8);
+  std::memcpy(key.bytes.data() + 16, "app!", 4);
+  return key;
+}
+
+}  // namespace
+
+bool FactsCache::app_reaches_out(const App& app, const Snapshot& snapshot) {
+  const ObjectId key = app_summary_key(app);
+  if (auto it = reaches_out_.find(key); it != reaches_out_.end()) return it->second;
+  if (store_)
+    if (auto flags = store_->flags(key); flags && (*flags & kAppSummary)) {
+      reaches_out_.emplace(key, (*flags & kAppReachesOut) != 0);
+      return (*flags & kAppReachesOut) != 0;
+    }
+  bool reaches = false;
+  for (const auto& m : app.migrations) {
+    const SnapshotFile* file = snapshot.find(m.path);
+    if (!file) continue;
+    std::uint8_t flags = graph_flags(*file);
+    if (flags & kHasRunBefore) reaches = true;
+    if (flags & kHasReplaces)
+      for (const auto& r : migration(*file)->replaces)
+        if (r.app != app.label) reaches = true;
+    if (reaches) break;
+  }
+  reaches_out_.emplace(key, reaches);
+  if (store_) store_->add_flags(key, static_cast<std::uint8_t>(kAppSummary | (reaches ? kAppReachesOut : 0)));
+  return reaches;
 }
 
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,

@@ -42,6 +42,11 @@ class FactsCache {
   // facts_graph_flags of a migration file, parsing it only when it may say
   // run_before or replaces (the words must be in the text for the parser to see them).
   std::uint8_t graph_flags(const SnapshotFile& file);
+  // Whether one of `app`'s migrations (in `snapshot`) makes an edge into
+  // another app's graph: a run_before, or a squash replacing another app's
+  // migrations. Answered per app from the cache when its migrations are
+  // ones seen before, else from each file's graph flags.
+  bool app_reaches_out(const App& app, const Snapshot& snapshot);
   std::size_t migrations_parsed() const { return migrations_.size(); }
   // Called after each file parsed, with the count so far (a progress line).
   std::function<void(std::size_t)> on_parse;
@@ -52,6 +57,7 @@ class FactsCache {
   FactsStore* store_;
   std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> migrations_;
   std::unordered_map<ObjectId, std::optional<std::string>, ObjectIdHash> labels_;
+  std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_out_;  // by app_summary_key
 };
 
 struct ProjectView {

@@ -96,13 +96,15 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
     if (auto it = label_overrides.find(app.directory); it != label_overrides.end()) app.label = it->second;
 
     const std::string prefix = app.migrations_dir + "/";
-    for (const SnapshotFile& module : snapshot.under(prefix)) {
+    std::span<const SnapshotFile> modules = snapshot.under(prefix);
+    app.migrations.reserve(modules.size());
+    for (const SnapshotFile& module : modules) {
       std::string_view rest = std::string_view(module.path).substr(prefix.size());
       if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) continue;
       std::string name(rest.substr(0, rest.size() - 3));
       // Django's loader skips private modules and editor backups.
       if (name.empty() || name[0] == '_' || name[0] == '~') continue;
-      app.migrations.push_back(MigrationModule{name, module.path});
+      app.migrations.push_back(MigrationModule{std::move(name), module.path, module.id});
     }
     // A package named `migrations` is an app's only when the app looks like one:
     // libraries ship helper packages of that name (wagtail.blocks.migrations).

@@ -16,6 +16,7 @@ class PythonParser;
 struct MigrationModule {
   std::string name;  // module name: "0005_backfill", "fix_empty_data_in_lines"
   std::string path;  // "shop/migrations/0005_backfill.py"
+  ObjectId id;       // its blob in the snapshot the layout was found in
 };
 
 struct App {

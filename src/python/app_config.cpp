@@ -6,6 +6,8 @@
 namespace hc {
 
 std::optional<std::string> parse_app_config_label(const PythonParser& parser, std::string bytes) {
+  // Most apps.py files (startapp's) name no label: no parse for them.
+  if (bytes.find("label") == std::string::npos) return std::nullopt;
   std::optional<DecodeProblem> problem;
   SourceText source = SourceText::decode(std::move(bytes), problem);
   if (problem) return std::nullopt;
