@@ -57,6 +57,16 @@ class FocusedCheck : public ::testing::Test {
     return CheckSession(o).run();
   }
 
+  // A focused run with the facts cache of the repository: what earlier runs
+  // learnt (per-app summaries, labels) is read back.
+  CheckResult run_cached() const {
+    CheckOptions o;
+    o.repo = repo->dir();
+    o.target = TargetKind::Staged;
+    o.focused = true;
+    return CheckSession(o).run();
+  }
+
   // The findings of both, which must agree; returns the focused run.
   CheckResult expect_same() const {
     CheckResult whole = run(false), focused = run(true);
@@ -123,6 +133,60 @@ TEST_F(FocusedCheck, RunBeforeElsewhereKeepsEveryApp) {
   CheckResult focused = expect_same();
   EXPECT_NE(findings(focused).find("DJM105"), std::string::npos) << findings(focused);
   EXPECT_EQ(focused.migrations_parsed, run(false).migrations_parsed);
+}
+
+TEST_F(FocusedCheck, ACachedSummaryOfALeftOutAppStillKeepsEveryApp) {
+  // The first run records a summary of every left-out app; the run_before
+  // arriving in g must not be hidden behind g's old summary.
+  repo->write("a/migrations/0003_new.py", migration_source({{"a", "0002_more"}}));
+  repo->git({"add", "-A"});
+  CheckResult before = run_cached();
+  EXPECT_EQ(findings(before), findings(run(false)));
+  repo->git({"reset", "-q"});
+  repo->remove("a/migrations/0003_new.py");
+  repo->git({"checkout", "-q", "develop"});
+  repo->write("g/migrations/0002_first.py",
+              migration_with({{"g", "0001_initial"}, {"c", "0002_more"}}, "    run_before = [(\"a\", \"0002_more\")]\n\n"));
+  repo->commit_all("develop: run_before");
+  repo->git({"checkout", "-q", "feature"});
+  repo->git({"merge", "-q", "develop"});
+  repo->write("a/migrations/0003_new.py", migration_source({{"a", "0002_more"}}));
+  repo->git({"add", "-A"});
+  for (int pass = 0; pass < 2; ++pass) {  // cold, then with this state's summaries
+    CheckResult cached = run_cached();
+    EXPECT_EQ(findings(cached), findings(run(false))) << "pass " << pass;
+    EXPECT_NE(findings(cached).find("DJM105"), std::string::npos) << findings(cached);
+    EXPECT_EQ(cached.migrations_parsed, run(false).migrations_parsed) << "pass " << pass;
+  }
+}
+
+TEST_F(FocusedCheck, AppLabelsAreHonouredWhenRememberedAndReadAgainWhenEdited) {
+  repo->write("a/apps.py", "from django.apps import AppConfig\n\n\nclass AConfig(AppConfig):\n    name = \"a\"\n");
+  repo->write("d/apps.py", "from django.apps import AppConfig\n\n\nclass DConfig(AppConfig):\n    name = \"d\"\n");
+  repo->write("g/apps.py",
+              "from django.apps import AppConfig\n\n\nclass GConfig(AppConfig):\n    name = \"g\"\n    label = \"gee\"\n");
+  repo->write("f/migrations/0002_uses_gee.py", migration_source({{"f", "0001_initial"}, {"gee", "0001_initial"}}));
+  repo->git({"add", "-A"});
+  for (int pass = 0; pass < 2; ++pass) {
+    CheckResult cached = run_cached();
+    EXPECT_TRUE(cached.diagnostics.empty()) << "pass " << pass << "\n" << findings(cached);
+    EXPECT_EQ(findings(cached), findings(run(false)));
+  }
+  // d's apps.py, remembered as naming no label, now names one: read again.
+  repo->write("d/apps.py",
+              "from django.apps import AppConfig\n\n\nclass DConfig(AppConfig):\n    name = \"d\"\n    label = \"dee\"\n");
+  repo->write("f/migrations/0002_uses_gee.py",
+              migration_source({{"f", "0001_initial"}, {"gee", "0001_initial"}, {"dee", "0001_initial"}}));
+  repo->git({"add", "-A"});
+  CheckResult relabelled = run_cached();
+  EXPECT_EQ(findings(relabelled), findings(run(false)));
+  EXPECT_TRUE(relabelled.diagnostics.empty()) << findings(relabelled);
+  // The new label names d's graph: a migration it lacks is missing there.
+  repo->write("f/migrations/0003_uses_dee.py", migration_source({{"f", "0002_uses_gee"}, {"dee", "0009_nothing"}}));
+  repo->git({"add", "-A"});
+  CheckResult dangling = run_cached();
+  EXPECT_EQ(findings(dangling), findings(run(false)));
+  EXPECT_NE(findings(dangling).find("DJM104"), std::string::npos) << findings(dangling);
 }
 
 }  // namespace
