@@ -378,4 +378,9 @@ void FactsStore::save() {
   }
 }
 
+void FactsStore::release_saved() {
+  for (auto& s : shards_)
+    if (s && !s->dirty) s.reset();
+}
+
 }  // namespace hc

@@ -46,6 +46,10 @@ class FactsStore {
   // Writes the shards that gained entries, each to a temporary file renamed
   // over the old one, so a concurrent reader sees one whole version or the other.
   void save();
+  // Frees the shards save() left clean (they are read again if asked for):
+  // the facts they held are decoded by now, and the audit that follows
+  // needs the memory more.
+  void release_saved();
 
   const std::string& dir() const { return dir_; }
   std::size_t hits() const { return hits_; }

@@ -55,6 +55,8 @@ class FactsCache {
   const ContentReader& reader_;
   const PythonParser& parser_;
   FactsStore* store_;
+  // Parses (id, text) pairs on every core and adds their facts.
+  void parse_batch(std::vector<std::pair<ObjectId, std::string>>& work);
   std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> migrations_;
   std::unordered_map<ObjectId, std::optional<std::string>, ObjectIdHash> labels_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_out_;  // by app_summary_key

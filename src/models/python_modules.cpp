@@ -297,6 +297,12 @@ void ModuleIndex::forget(const std::string& path) const {
   by_path_.erase(it);
 }
 
+void ModuleIndex::forget_all() const {
+  class_names_.clear();
+  bases_.clear();
+  by_path_.clear();
+}
+
 const PyModule* ModuleIndex::bind(const std::string& path, SyntaxTree tree, bool decode_problem) const {
   auto m = std::make_unique<PyModule>(PyModule{path, dotted_name_of_path(path), parent_dir(path), std::move(tree), {}, {}, {}, {}, {}, {}, false});
   m->parse_error = decode_problem || first_syntax_error(m->tree.root()).has_value();

@@ -58,6 +58,9 @@ class ModuleIndex {
   void preload(const std::vector<std::string>& paths) const;
   // Drops a module no longer needed, and what was remembered about it.
   void forget(const std::string& path) const;
+  // Drops every parsed module (what they bound stays in model_labels): a
+  // phase that is done with them gives their trees' memory back.
+  void forget_all() const;
   std::string dotted_name_of_path(const std::string& path) const;
   std::vector<std::string> paths_under(const std::string& directory) const;  // Python files, sorted
   std::string read_text(const std::string& path) const;
