@@ -10,6 +10,7 @@
 #include "check/models_view.hpp"
 #include "check/operations_store.hpp"
 #include "check/project_view.hpp"
+#include "check/result_memo.hpp"
 #include "models/model_extractor.hpp"
 #include "rules/outdated/models_changed_without_migration.hpp"
 #include "config/config.hpp"
@@ -216,6 +217,11 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     base_tip.reset();
   }
 
+  if (options.memoise_audit && options.all && options.cache && !cache_disabled_by_environment()) {
+    memo_key_ = audit_key(AuditInputs{&options, target_name_, &target_snapshot, base_name_, base_tip, fork, tip_});
+    if ((memoised_ = ResultMemo(ResultMemo::dir_for(repo.common_dir())).find(*memo_key_))) return;
+  }
+
   parser_ = std::make_unique<PythonParser>();
   if (options.cache && !cache_disabled_by_environment())
     store_ = std::make_unique<FactsStore>(FactsStore::dir_for(repo.common_dir()));
@@ -355,6 +361,7 @@ CheckContext CheckSession::context() const {
 }
 
 CheckResult CheckSession::run() const {
+  if (memoised_) return *memoised_;
   CheckResult result;
   result.base = base_info_;
   result.target = target_name_;
@@ -371,12 +378,14 @@ CheckResult CheckSession::run() const {
   if (!options_.verbose)
     std::erase_if(result.diagnostics, [](const Diagnostic& d) { return d.verbose_only; });
   result.migrations_parsed = cache_->migrations_parsed();
+  if (memo_key_) ResultMemo(ResultMemo::dir_for(repo_->common_dir())).add(*memo_key_, result);
   return result;
 }
 
 CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository) {
   CheckOptions focused = options;
   focused.focused = true;
+  focused.memoise_audit = true;
   auto session = std::make_unique<CheckSession>(focused, std::move(repository));
   CheckResult result = session->run();
   if (options.exits_after) {

@@ -34,6 +34,10 @@ struct CheckOptions {
   // the session instead of tearing down ~10^5 allocations the exit frees
   // anyway (clang's -disable-free, for the same reason).
   bool exits_after = false;
+  // A whole audit (`all`) is answered from, and kept in, the results memo
+  // (check/result_memo.hpp): run_check's choice, as the session then holds
+  // no views for other uses.
+  bool memoise_audit = false;
 };
 
 struct BaseInfo {
@@ -98,6 +102,10 @@ class CheckSession {
   std::unique_ptr<ProjectView> reference_;  // the parent commit, when no base is known
   std::unique_ptr<ProjectModels> models_before_, models_after_;
   bool models_audit_ = false;
+  // With memoise_audit: the memo's answer (then no view is built), or the
+  // key run() files its result under.
+  std::optional<CheckResult> memoised_;
+  std::optional<ObjectId> memo_key_;
   std::set<std::string> changed_paths() const;
   void read_models();
 };

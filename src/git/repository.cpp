@@ -536,4 +536,10 @@ std::string Repository::hooks_dir() const {
   return std::string(buf.ptr, buf.size);
 }
 
+ObjectId hash_bytes_as_blob(std::string_view bytes) {
+  git_oid oid;
+  git_check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "git_odb_hash");
+  return from_git_oid(oid);
+}
+
 }  // namespace hc

@@ -81,5 +81,7 @@ class Repository : public ContentReader {
 
 git_oid to_git_oid(const ObjectId& id);
 ObjectId from_git_oid(const git_oid& oid);
+// The git blob id of `bytes` (SHA-1 of "blob <size>\0" and them).
+ObjectId hash_bytes_as_blob(std::string_view bytes);
 
 }  // namespace hc
