@@ -242,18 +242,19 @@ std::uint8_t FactsCache::graph_flags(const SnapshotFile& file) {
 namespace {
 
 // The flags.bin key of an app's migrations as a whole: its label (which
-// decides what "another app" is) and every migration's name and blob. Not a
-// git object id: the last bytes say "app!", which a SHA-1 can have only by chance.
+// decides what "another app" is) and every migration's blob (whether one
+// reaches out depends on its text alone). Not a git object id: the last bytes
+// say "app!", which a SHA-1 can have only by chance.
 ObjectId app_summary_key(const App& app) {
-  std::string bytes = app.label;
+  std::string bytes;
+  bytes.reserve(app.label.size() + 2 + 20 * app.migrations.size());
+  bytes = app.label;
   bytes.push_back('\0');
-  for (const auto& m : app.migrations) {
-    bytes += m.name;
-    bytes.push_back('\0');
-    bytes.append(reinterpret_cast<const char*>(m.id.bytes.data()), m.id.bytes.size());
-  }
+  for (const auto& m : app.migrations) bytes.append(reinterpret_cast<const char*>(m.id.bytes.data()), m.id.bytes.size());
   ObjectId key;
-  std::uint64_t a = facts_payload_hash(bytes), b = facts_payload_hash(bytes + "#");
+  std::uint64_t a = facts_payload_hash(bytes);
+  bytes.push_back('#');  // a second, different hash of the same bytes
+  std::uint64_t b = facts_payload_hash(bytes);
   std::memcpy(key.bytes.data(), &a, 8);
   std::memcpy(key.bytes.data() + 8, &b, 8);
   std::memcpy(key.bytes.data() + 16, "app!", 4);

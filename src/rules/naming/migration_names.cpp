@@ -42,14 +42,39 @@ std::string name_fragment(const Operation& op) {
 
 }  // namespace
 
+namespace {
+
+// The run of ASCII digits at the start of `s`, consumed.
+std::size_t take_digits(std::string_view& s) {
+  std::size_t n = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+  s.remove_prefix(n);
+  return n;
+}
+
+bool take(std::string_view& s, std::string_view prefix) {
+  if (!s.starts_with(prefix)) return false;
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+// Hand-matched, not std::regex: the hook asks on every run, and compiling the
+// two patterns cost more than the rest of the rules together.
 bool is_automatic_name(std::string_view name) {
-  static const std::regex kAutomatic(R"(\d{4,}_auto_\d{8}_\d{4})");
-  return std::regex_match(name.begin(), name.end(), kAutomatic);
+  // \d{4,}_auto_\d{8}_\d{4}
+  return take_digits(name) >= 4 && take(name, "_auto_") && take_digits(name) == 8 && take(name, "_") &&
+         take_digits(name) == 4 && name.empty();
+}
+
+bool is_merge_name(std::string_view name) {
+  // \d+_merge(_.*)?
+  return take_digits(name) >= 1 && take(name, "_merge") && (name.empty() || name.front() == '_');
 }
 
 bool is_merge_migration(const Migration& m) {
-  static const std::regex kMergeName(R"(\d+_merge(_.*)?)");
-  if (std::regex_match(m.key.name, kMergeName)) return true;
+  if (is_merge_name(m.key.name)) return true;
   if (!m.facts || !m.facts->usable() || !m.facts->operations.empty() || !m.facts->operations_complete) return false;
   int own_app = 0;
   for (const auto& dep : m.facts->dependencies) own_app += !dep.swappable && dep.app == m.label;

@@ -13,6 +13,9 @@ bool is_automatic_name(std::string_view name);
 
 // A merge migration: named `NNNN_merge...`, or joining two or more
 // migrations of its own app without operations of its own.
+// Whether a module name is one `makemigrations --merge` writes: "0004_merge",
+// "0004_merge_20240101_1200", "0004_merge_0002_a_0003_b".
+bool is_merge_name(std::string_view name);
 bool is_merge_migration(const Migration& m);
 
 // The name makemigrations gives these operations (Django's
