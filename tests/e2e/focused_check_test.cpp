@@ -67,6 +67,19 @@ class FocusedCheck : public ::testing::Test {
     return CheckSession(o).run();
   }
 
+  // On develop, g's new migration makes a's 0002 wait for it, closing a loop
+  // through c; feature merges it and stages a new migration of a.
+  void stage_run_before_from_develop() const {
+    repo->git({"checkout", "-q", "develop"});
+    repo->write("g/migrations/0002_first.py",
+                migration_with({{"g", "0001_initial"}, {"c", "0002_more"}}, "    run_before = [(\"a\", \"0002_more\")]\n\n"));
+    repo->commit_all("develop: run_before");
+    repo->git({"checkout", "-q", "feature"});
+    repo->git({"merge", "-q", "develop"});
+    repo->write("a/migrations/0003_new.py", migration_source({{"a", "0002_more"}}));
+    repo->git({"add", "-A"});
+  }
+
   // The findings of both, which must agree; returns the focused run.
   CheckResult expect_same() const {
     CheckResult whole = run(false), focused = run(true);
@@ -121,15 +134,7 @@ TEST_F(FocusedCheck, TheMovedBaseAgrees) {
 }
 
 TEST_F(FocusedCheck, RunBeforeElsewhereKeepsEveryApp) {
-  // g's new migration makes a's 0002 wait for it, closing a loop through c.
-  repo->git({"checkout", "-q", "develop"});
-  repo->write("g/migrations/0002_first.py",
-              migration_with({{"g", "0001_initial"}, {"c", "0002_more"}}, "    run_before = [(\"a\", \"0002_more\")]\n\n"));
-  repo->commit_all("develop: run_before");
-  repo->git({"checkout", "-q", "feature"});
-  repo->git({"merge", "-q", "develop"});
-  repo->write("a/migrations/0003_new.py", migration_source({{"a", "0002_more"}}));
-  repo->git({"add", "-A"});
+  stage_run_before_from_develop();
   CheckResult focused = expect_same();
   EXPECT_NE(findings(focused).find("DJM105"), std::string::npos) << findings(focused);
   EXPECT_EQ(focused.migrations_parsed, run(false).migrations_parsed);
@@ -144,14 +149,7 @@ TEST_F(FocusedCheck, ACachedSummaryOfALeftOutAppStillKeepsEveryApp) {
   EXPECT_EQ(findings(before), findings(run(false)));
   repo->git({"reset", "-q"});
   repo->remove("a/migrations/0003_new.py");
-  repo->git({"checkout", "-q", "develop"});
-  repo->write("g/migrations/0002_first.py",
-              migration_with({{"g", "0001_initial"}, {"c", "0002_more"}}, "    run_before = [(\"a\", \"0002_more\")]\n\n"));
-  repo->commit_all("develop: run_before");
-  repo->git({"checkout", "-q", "feature"});
-  repo->git({"merge", "-q", "develop"});
-  repo->write("a/migrations/0003_new.py", migration_source({{"a", "0002_more"}}));
-  repo->git({"add", "-A"});
+  stage_run_before_from_develop();
   for (int pass = 0; pass < 2; ++pass) {  // cold, then with this state's summaries
     CheckResult cached = run_cached();
     EXPECT_EQ(findings(cached), findings(run(false))) << "pass " << pass;
