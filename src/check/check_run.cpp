@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "check/facts_store.hpp"
 #include "check/models_view.hpp"
@@ -350,7 +351,12 @@ void CheckSession::read_models() {
 
 CheckSession::~CheckSession() = default;
 
+void CheckSession::require_views() const {
+  if (memoised_) throw std::logic_error("CheckSession: an audit answered by the results memo has no views");
+}
+
 CheckContext CheckSession::context() const {
+  require_views();
   CheckContext ctx{*target_, fork_.get(), base_.get(), base_name_, options_.all, {}};
   // Without a base, the change is what the target adds over the commit it stands on.
   if (!options_.all) ctx.changed_paths = reference_ ? changed_since(target_->snapshot, &reference_->snapshot) : changed_paths();

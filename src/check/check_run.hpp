@@ -79,9 +79,10 @@ class CheckSession {
 
   const Repository& repository() const { return *repo_; }
   const Config& config() const { return config_; }
-  const ProjectView& target() const { return *target_; }
-  const ProjectView* merge_base() const { return fork_.get(); }
-  const ProjectView* base() const { return base_.get(); }
+  // The views; a session answered by the results memo has none (memoise_audit).
+  const ProjectView& target() const { return (require_views(), *target_); }
+  const ProjectView* merge_base() const { return (require_views(), fork_.get()); }
+  const ProjectView* base() const { return (require_views(), base_.get()); }
   const std::string& base_name() const { return base_name_; }
   const std::optional<BaseInfo>& base_info() const { return base_info_; }
   const std::vector<std::string>& notes() const { return notes_; }
@@ -108,6 +109,7 @@ class CheckSession {
   std::optional<ObjectId> memo_key_;
   std::set<std::string> changed_paths() const;
   void read_models();
+  void require_views() const;
 };
 
 CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository = nullptr);

@@ -130,11 +130,17 @@ void ResultMemo::add(const ObjectId& key, const CheckResult& result) const {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return;
+  std::string encoded;
+  try {
+    encoded = encode_check_result(result);
+  } catch (const std::exception&) {
+    return;  // a path or message that is not UTF-8 (git paths are bytes): not memoised
+  }
   const std::string path = dir_ + "/" + key.hex() + ".json";
   const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << encode_check_result(result);
+    out << encoded;
     if (!out.flush()) {
       fs::remove(tmp, ec);
       return;

@@ -30,6 +30,7 @@ struct AuditInputs {
 // SHA-1 of everything in `inputs`, with the build's identity.
 ObjectId audit_key(const AuditInputs& inputs);
 
+// Throws nlohmann::json::type_error for text that is not UTF-8.
 std::string encode_check_result(const CheckResult& result);
 std::optional<CheckResult> decode_check_result(std::string_view json);
 

@@ -120,6 +120,17 @@ TEST_F(ResultMemoE2E, ADamagedEntryIsAFreshAuditAndNoCacheNeverReadsIt) {
   EXPECT_EQ(findings(run_check(audit(false))), expected);
 }
 
+TEST_F(ResultMemoE2E, FindingsOnAPathThatIsNotUtf8AreReportedAndNotMemoised) {
+  // Git paths are bytes: a Latin-1 file name cannot be written as JSON text.
+  repo->write("shop/migrations/0003_caf\xe9.py", migration_source({{"shop", "0002_more"}}));
+  repo->write("shop/migrations/0003_other.py", migration_source({{"shop", "0002_more"}}));
+  CheckResult first = run_check(audit());
+  EXPECT_NE(findings(first).find("DJM101"), std::string::npos) << findings(first);
+  EXPECT_EQ(findings(run_check(audit())), findings(first));
+  EXPECT_EQ(findings(first), findings(run_check(audit(false))));
+  EXPECT_EQ(memo_entries(), 0u);
+}
+
 TEST(ResultMemoCodec, EveryFieldRoundTrips) {
   CheckResult r;
   r.base = BaseInfo{"develop", std::string(40, 'a'), std::string(40, 'b')};
