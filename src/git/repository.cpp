@@ -498,7 +498,14 @@ std::vector<std::string> Repository::staged_paths(const std::optional<ObjectId>&
 }
 
 std::string Repository::read(const SnapshotFile& file) const {
-  if (file.on_disk) return read_file_bytes(std::filesystem::path(workdir()) / file.path);
+  if (file.on_disk) {
+    // The snapshot named these bytes by their hash, and caches file what is
+    // read under it: an edit since then would be filed under the old id.
+    std::string bytes = read_file_bytes(std::filesystem::path(workdir()) / file.path);
+    if (hash_bytes_as_blob(bytes) != file.id)
+      throw Error(file.path + " changed while hook-check was reading the working tree: run the check again");
+    return bytes;
+  }
   git_blob* raw = nullptr;
   git_oid oid = to_git_oid(file.id);
   git_check(git_blob_lookup(&raw, repo_.get(), &oid), "git_blob_lookup");

@@ -8,6 +8,7 @@
 
 #include "check/check_run.hpp"
 #include "check/result_memo.hpp"
+#include "core/error.hpp"
 #include "git/repository.hpp"
 #include "support/process.hpp"
 
@@ -129,6 +130,24 @@ TEST_F(ResultMemoE2E, FindingsOnAPathThatIsNotUtf8AreReportedAndNotMemoised) {
   EXPECT_EQ(findings(run_check(audit())), findings(first));
   EXPECT_EQ(findings(first), findings(run_check(audit(false))));
   EXPECT_EQ(memo_entries(), 0u);
+}
+
+TEST_F(ResultMemoE2E, AWorkingTreeFileEditedAfterTheSnapshotIsAnErrorNotAStaleAnswer) {
+  // What a run reads of the working tree must be what its snapshot hashed:
+  // caches file results under that hash.
+  repo->write("shop/migrations/0003_new.py", migration_source({{"shop", "0002_more"}}));
+  Repository r = Repository::open(repo->dir());
+  Snapshot snap = r.worktree_snapshot();
+  const SnapshotFile* file = snap.find("shop/migrations/0003_new.py");
+  ASSERT_TRUE(file && file->on_disk);
+  EXPECT_EQ(r.read(*file), migration_source({{"shop", "0002_more"}}));
+  repo->write("shop/migrations/0003_new.py", migration_source({{"shop", "0001_initial"}}));
+  try {
+    r.read(*file);
+    ADD_FAILURE() << "an edited file was read as the snapshot's";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("shop/migrations/0003_new.py changed while"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ResultMemoCodec, EveryFieldRoundTrips) {
