@@ -227,6 +227,12 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   if (options.cache && !cache_disabled_by_environment())
     store_ = std::make_unique<FactsStore>(FactsStore::dir_for(repo.common_dir()));
   cache_ = std::make_unique<FactsCache>(repo, *parser_, store_.get());
+  // An audit replays every migration for DJM501: their operations are
+  // evaluated by the parse that reads their facts, not by a second one.
+  if (store_ && options.all && rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore)) {
+    operations_ = std::make_unique<OperationsStore>(OperationsStore::dir_for(repo.common_dir()));
+    cache_->keep_operations(operations_.get());
+  }
   // A progress line for long runs, on a terminal only; cleared when done.
   const bool show_progress = isatty(STDERR_FILENO) == 1 && !std::getenv("CI");
   if (show_progress)
@@ -322,10 +328,8 @@ void CheckSession::read_models() {
   };
   if (options_.all) {
     // The audit: what every migration builds, against what the models say.
-    std::unique_ptr<OperationsStore> memo;
-    if (store_) memo = std::make_unique<OperationsStore>(OperationsStore::dir_for(repo_->common_dir()));
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version(), memo.get());
-    if (memo) memo->save();
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version(), operations_.get());
+    if (operations_) operations_->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);
     models_audit_ = true;

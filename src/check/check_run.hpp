@@ -62,6 +62,7 @@ class Repository;
 class PythonParser;
 class FactsCache;
 class FactsStore;
+class OperationsStore;
 struct ProjectView;
 struct CheckContext;
 
@@ -93,6 +94,7 @@ class CheckSession {
   std::unique_ptr<PythonParser> parser_;
   std::unique_ptr<FactsStore> store_;
   std::unique_ptr<FactsCache> cache_;
+  std::unique_ptr<OperationsStore> operations_;  // an audit's operations memo
   Config config_;
   std::string target_name_;
   std::string base_name_;

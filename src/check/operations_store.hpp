@@ -18,6 +18,8 @@ class OperationsStore : public OperationsMemo {
 
   std::optional<ModelValue> find(const ObjectId& blob) override;
   void add(const ObjectId& blob, const ModelValue& operations) override;
+  // The same, encoded already (by the thread that evaluated it).
+  void add_encoded(const ObjectId& blob, std::string bytes) { store_.add_bytes(blob, std::move(bytes)); }
   void save() { store_.save(); }
   std::size_t hits() const { return store_.hits(); }
 

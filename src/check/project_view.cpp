@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "check/facts_store.hpp"
+#include "check/operations_store.hpp"
+#include "models/migration_replay.hpp"
+#include "models/model_value_codec.hpp"
 #include "python/app_config.hpp"
 #include "python/facts_codec.hpp"
 #include "python/syntax_tree.hpp"
@@ -28,7 +31,7 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
   return facts;
 }
 
-void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
+void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files, const Snapshot* home) {
   std::set<ObjectId> queued;
   std::vector<const SnapshotFile*> wanted;
   for (const SnapshotFile* f : files)
@@ -52,28 +55,38 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files) {
   // trees, were the peak of a cold audit.
   constexpr std::size_t kBatch = 1024;
   for (std::size_t from = 0; from < missed.size(); from += kBatch) {
-    std::vector<std::pair<ObjectId, std::string>> work;
+    std::vector<ParseWork> work;
     for (std::size_t i = from; i < std::min(missed.size(), from + kBatch); ++i)
-      work.emplace_back(missed[i]->id, reader_.read(*missed[i]));
-    parse_batch(work);
+      work.push_back({missed[i]->id, reader_.read(*missed[i]), &missed[i]->path});
+    parse_batch(work, home);
   }
   // What the parsers freed stays in their threads' arenas, where this thread
   // cannot reuse it: handed back, it is no part of the run's peak.
   if (missed.size() >= 64) malloc_trim(0);
 }
 
-void FactsCache::parse_batch(std::vector<std::pair<ObjectId, std::string>>& work) {
+void FactsCache::parse_batch(std::vector<ParseWork>& work, const Snapshot* home) {
   std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
   if (work.size() < 64) threads = 1;  // not worth starting threads
+  const bool evaluate = home && operations_;
   std::vector<std::shared_ptr<const MigrationFacts>> parsed(work.size());
   std::vector<std::string> encoded(store_ ? work.size() : 0);
-  // Each parse is encoded for the store by the thread that made it.
-  auto parse_one = [&](const PythonParser& parser, std::size_t i) {
-    parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].second)));
+  std::vector<std::optional<std::string>> operations(evaluate ? work.size() : 0);
+  // Each parse is encoded for the store by the thread that made it, and in
+  // an audit its tree evaluated for the operations memo there too.
+  auto parse_one = [&](const PythonParser& parser, std::optional<StandaloneOperations>& evaluator, std::size_t i) {
+    std::optional<SyntaxTree> tree;
+    parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].text), evaluate ? &tree : nullptr));
     if (store_) encoded[i] = encode_facts(*parsed[i]);
+    if (tree && parsed[i]->usable()) {
+      if (!evaluator) evaluator.emplace(*home, parser);
+      if (auto ops = evaluator->evaluate(*work[i].path, std::move(*tree))) operations[i] = encode_model_value(*ops);
+    }
   };
-  if (threads == 1)
-    for (std::size_t i = 0; i < work.size(); ++i) parse_one(parser_, i);
+  if (threads == 1) {
+    std::optional<StandaloneOperations> evaluator;
+    for (std::size_t i = 0; i < work.size(); ++i) parse_one(parser_, evaluator, i);
+  }
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(threads);
   std::vector<std::thread> pool;
@@ -81,7 +94,8 @@ void FactsCache::parse_batch(std::vector<std::pair<ObjectId, std::string>>& work
     pool.emplace_back([&, t] {
       try {
         PythonParser parser;  // one per thread: a TSParser is not shareable
-        for (std::size_t i; (i = next++) < work.size();) parse_one(parser, i);
+        std::optional<StandaloneOperations> evaluator;
+        for (std::size_t i; (i = next++) < work.size();) parse_one(parser, evaluator, i);
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -90,8 +104,9 @@ void FactsCache::parse_batch(std::vector<std::pair<ObjectId, std::string>>& work
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   for (std::size_t i = 0; i < work.size(); ++i) {
-    if (store_) store_->add_encoded(work[i].first, std::move(encoded[i]), facts_graph_flags(*parsed[i]));
-    migrations_.emplace(work[i].first, parsed[i]);
+    if (store_) store_->add_encoded(work[i].id, std::move(encoded[i]), facts_graph_flags(*parsed[i]));
+    if (evaluate && operations[i]) operations_->add_encoded(work[i].id, std::move(*operations[i]));
+    migrations_.emplace(work[i].id, parsed[i]);
     if (on_parse) on_parse(migrations_.size());
   }
 }
@@ -304,7 +319,7 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
   for (const auto& app : view->layout.apps)
     if (apps->count(app.id))
       for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
-  cache.prefetch(files);
+  cache.prefetch(files, &view->snapshot);
   for (const auto& app : view->layout.apps) {
     if (!apps->count(app.id)) continue;
     for (const auto& module : app.migrations) {

@@ -20,6 +20,7 @@ namespace hc {
 
 class PythonParser;
 class FactsStore;
+class OperationsStore;
 
 struct Migration {
   MigrationKey key;   // key.app is the app's id
@@ -37,7 +38,12 @@ class FactsCache {
   std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
   // Parses the files not parsed yet, on every core: contents are read first,
   // in this thread (libgit2's repository is not shared across threads).
-  void prefetch(const std::vector<const SnapshotFile*>& files);
+  // `home` is the snapshot the files are in (for keep_operations).
+  void prefetch(const std::vector<const SnapshotFile*>& files, const Snapshot* home = nullptr);
+  // An audit replays every migration's operations: what prefetch parses
+  // has them evaluated from the same tree and added to `memo`, so the replay
+  // parses none of them again.
+  void keep_operations(OperationsStore* memo) { operations_ = memo; }
   std::optional<std::string> app_label(const SnapshotFile& file);
   // facts_graph_flags of a migration file, parsing it only when it may say
   // run_before or replaces (the words must be in the text for the parser to see them).
@@ -55,8 +61,15 @@ class FactsCache {
   const ContentReader& reader_;
   const PythonParser& parser_;
   FactsStore* store_;
-  // Parses (id, text) pairs on every core and adds their facts.
-  void parse_batch(std::vector<std::pair<ObjectId, std::string>>& work);
+  OperationsStore* operations_ = nullptr;
+  struct ParseWork {
+    ObjectId id;
+    std::string text;
+    const std::string* path;
+  };
+  // Parses texts on every core and adds their facts (and, with `home` and
+  // keep_operations, their operations).
+  void parse_batch(std::vector<ParseWork>& work, const Snapshot* home = nullptr);
   std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> migrations_;
   std::unordered_map<ObjectId, std::optional<std::string>, ObjectIdHash> labels_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_out_;  // by app_summary_key

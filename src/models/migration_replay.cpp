@@ -31,6 +31,30 @@ const std::set<std::string>& alter_option_keys() {
   return k;
 }
 
+struct EvaluatedOperations {
+  enum Outcome { Listed, None, NoClass, RunTime } outcome = None;
+  ModelValue list;
+};
+
+// The value of the Migration class's `operations`, watched: index.strayed()
+// then says whether it read more than the module itself.
+EvaluatedOperations evaluate_operations(ModuleIndex& index, const PyModule& m) {
+  EvaluatedOperations out;
+  auto cls = m.classes.find("Migration");
+  if (cls == m.classes.end()) return {EvaluatedOperations::NoClass, {}};
+  Binding b;
+  b.kind = Binding::Kind::Class;
+  b.module = &m;
+  b.node = cls->second;
+  b.dotted = m.dotted + ".Migration";
+  index.watch(m.path);
+  auto ops = index.class_attribute(b, "operations");
+  if (!ops) return out;
+  out.list = index.value_of(*ops);
+  out.outcome = out.list.kind == K::List || out.list.kind == K::Tuple ? EvaluatedOperations::Listed : EvaluatedOperations::RunTime;
+  return out;
+}
+
 class Replayer {
  public:
   Replayer(ModuleIndex& index, const DjangoVersion& version, ProjectModels& state, OperationsMemo* memo)
@@ -56,20 +80,13 @@ class Replayer {
     }
     const PyModule* m = index_.module_at(pm.path);
     if (!m || m->parse_error) return unknown(pm.app_label, pm.path + " is not valid Python");
-    auto cls = m->classes.find("Migration");
-    if (cls == m->classes.end()) return unknown(pm.app_label, pm.path + " has no Migration class");
-    Binding b;
-    b.kind = Binding::Kind::Class;
-    b.module = m;
-    b.node = cls->second;
-    b.dotted = m->dotted + ".Migration";
-    index_.watch(pm.path);
-    auto ops = index_.class_attribute(b, "operations");
-    if (!ops) return;  // no operations: nothing to apply
-    ModelValue list = index_.value_of(*ops);
-    if (list.kind != K::List && list.kind != K::Tuple) return unknown(pm.app_label, "the operations of " + pm.path + " are built at run time");
-    if (memo_ && !index_.strayed()) memo_->add(pm.blob, list);
-    for (const auto& op : list.items)
+    EvaluatedOperations ops = evaluate_operations(index_, *m);
+    if (ops.outcome == EvaluatedOperations::NoClass) return unknown(pm.app_label, pm.path + " has no Migration class");
+    if (ops.outcome == EvaluatedOperations::None) return;  // no operations: nothing to apply
+    if (ops.outcome == EvaluatedOperations::RunTime)
+      return unknown(pm.app_label, "the operations of " + pm.path + " are built at run time");
+    if (memo_ && !index_.strayed()) memo_->add(pm.blob, ops.list);
+    for (const auto& op : ops.list.items)
       if (!apply(pm.app_label, op)) return;
   }
 
@@ -335,6 +352,22 @@ FieldState field_from_call(const std::string& name, const ModelValue& call, cons
   fc.positional = call.items;
   fc.keywords = call.keywords;
   return deconstruct_field(fc, owner);
+}
+
+StandaloneOperations::StandaloneOperations(const Snapshot& snapshot, const PythonParser& parser)
+    : index_(snapshot, reader_, parser) {}
+
+std::optional<ModelValue> StandaloneOperations::evaluate(const std::string& path, SyntaxTree tree) {
+  reader_.asked = false;
+  const PyModule* m = index_.adopt(path, std::move(tree));
+  std::optional<ModelValue> out;
+  if (!m->parse_error) {
+    EvaluatedOperations ops = evaluate_operations(index_, *m);
+    if (ops.outcome == EvaluatedOperations::Listed && !index_.strayed() && !reader_.asked) out = std::move(ops.list);
+  }
+  index_.stop_watching();
+  index_.forget(path);
+  return out;
 }
 
 ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,

@@ -31,6 +31,30 @@ class OperationsMemo {
   virtual void add(const ObjectId& blob, const ModelValue& operations) = 0;
 };
 
+// A migration's operations evaluated from a tree parsed for other ends (an
+// audit's facts parse), reading nothing else: what the memo may keep. An
+// evaluation that would read another module, or that the replay must judge
+// itself (no Migration class, operations built at run time), is nullopt and
+// left to the replay. Reads no file: one per thread.
+class StandaloneOperations {
+ public:
+  StandaloneOperations(const Snapshot& snapshot, const PythonParser& parser);
+  std::optional<ModelValue> evaluate(const std::string& path, SyntaxTree tree);
+
+ private:
+  // Another module asked for: the evaluation has strayed.
+  class RefusingReader : public ContentReader {
+   public:
+    std::string read(const SnapshotFile&) const override {
+      asked = true;
+      return {};
+    }
+    mutable bool asked = false;
+  };
+  RefusingReader reader_;
+  ModuleIndex index_;
+};
+
 ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,
                                 OperationsMemo* memo = nullptr);
 

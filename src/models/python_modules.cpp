@@ -289,6 +289,11 @@ void ModuleIndex::preload(const std::vector<std::string>& paths) const {
   for (std::size_t i = 0; i < work.size(); ++i) bind(work[i].first, std::move(*trees[i]), problems[i]);
 }
 
+const PyModule* ModuleIndex::adopt(const std::string& path, SyntaxTree tree) const {
+  forget(path);
+  return bind(path, std::move(tree), false);
+}
+
 void ModuleIndex::forget(const std::string& path) const {
   auto it = by_path_.find(path);
   if (it == by_path_.end()) return;

@@ -56,6 +56,9 @@ class ModuleIndex {
   const PyModule* module_at(const std::string& path) const;
   // Parses `paths` on every core ahead of use (contents are read in this thread).
   void preload(const std::vector<std::string>& paths) const;
+  // Takes a module another pass parsed (an audit's facts parse hands its
+  // migrations' trees on, so each is parsed once).
+  const PyModule* adopt(const std::string& path, SyntaxTree tree) const;
   // Drops a module no longer needed, and what was remembered about it.
   void forget(const std::string& path) const;
   // Drops every parsed module (what they bound stays in model_labels): a

@@ -102,7 +102,9 @@ struct ModuleCode {
 };
 
 // Reads a parsed module's top-level code; the tree is only borrowed.
-ModuleCode extract_module_code(const SyntaxTree& tree);
+// `comment_only_lines`: the lines holding a comment and nothing else, found
+// by the walk over every token the caller makes anyway.
+ModuleCode extract_module_code(const SyntaxTree& tree, std::set<int> comment_only_lines);
 
 // "Order.objects.filter()[]" -> "Order.objects.filter": the dotted names before the first call or subscript.
 std::string dotted_prefix(const std::string& chain);

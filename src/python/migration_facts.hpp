@@ -76,6 +76,9 @@ struct MigrationFacts {
 };
 
 class PythonParser;
-MigrationFacts parse_migration(const PythonParser& parser, std::string bytes);
+struct SyntaxTree;
+// With `keep`, the tree of a file that parsed is handed on there (an audit
+// evaluates the operations from it instead of parsing the file again).
+MigrationFacts parse_migration(const PythonParser& parser, std::string bytes, std::optional<SyntaxTree>* keep = nullptr);
 
 }  // namespace hc

@@ -1,5 +1,6 @@
 // Extracts MigrationFacts from a migration module's source.
 #include <algorithm>
+#include <set>
 
 #include "python/migration_facts.hpp"
 #include "python/module_scope.hpp"
@@ -269,31 +270,50 @@ void mix(std::uint64_t& h, std::string_view bytes) {
   h *= 1099511628211ull;
 }
 
-void fingerprint_tokens(TSNode n, const SourceText& src, MigrationFacts& facts) {
-  if (is(n, "comment")) {
-    facts.comments.push_back({src.span(n).start.line, std::string(src.slice(n))});
-    return;
-  }
-  if (is(n, "string")) {
-    std::string value;
-    if (decode_string_literal(src.slice(n), value))
-      mix(facts.code_fingerprint, "str:" + value);
-    else
-      mix(facts.code_fingerprint, src.slice(n));
-    return;
-  }
-  uint32_t count = ts_node_child_count(n);
-  if (count == 0) {
-    if (is(n, ",")) {
-      TSNode next = ts_node_next_sibling(n);
-      while (!ts_node_is_null(next) && is(next, "comment")) next = ts_node_next_sibling(next);
-      if (ts_node_is_null(next) || is(next, ")") || is(next, "]") || is(next, "}")) return;
-    }
-    mix(facts.code_fingerprint, src.slice(n));
-    return;
-  }
-  if (ts_node_is_named(n)) mix(facts.code_fingerprint, node_type(n));
-  for (uint32_t i = 0; i < count; ++i) fingerprint_tokens(ts_node_child(n, i), src, facts);
+// One walk over every token: the fingerprint, the comments, and the lines
+// that hold a comment and nothing else.
+void fingerprint_tokens(TSNode root, const SourceText& src, MigrationFacts& facts, std::set<int>& comment_only_lines) {
+  static const TSSymbol comment = python_symbol("comment"), string = python_symbol("string"),
+                        comma = python_symbol(",", false), closers[] = {python_symbol(")", false), python_symbol("]", false),
+                                                                       python_symbol("}", false)};
+  // A comma is left out when nothing but comments follows it before its
+  // bracket closes (a trailing comma): it waits for its next sibling.
+  std::optional<std::string_view> waiting_comma;
+  walk_tree(
+      root,
+      [&](TSNode n) {
+        TSSymbol symbol = ts_node_symbol(n);
+        if (symbol == comment) {
+          facts.comments.push_back({src.span(n).start.line, std::string(src.slice(n))});
+          TSPoint start = ts_node_start_point(n);
+          std::string_view before = src.line(static_cast<int>(start.row) + 1).substr(0, start.column);
+          if (before.find_first_not_of(" \t\f") == std::string_view::npos) comment_only_lines.insert(static_cast<int>(start.row) + 1);
+          return false;
+        }
+        if (waiting_comma) {
+          if (std::find(std::begin(closers), std::end(closers), symbol) == std::end(closers))
+            mix(facts.code_fingerprint, *waiting_comma);
+          waiting_comma.reset();
+        }
+        if (symbol == string) {
+          std::string value;
+          if (decode_string_literal(src.slice(n), value))
+            mix(facts.code_fingerprint, "str:" + value);
+          else
+            mix(facts.code_fingerprint, src.slice(n));
+          return false;
+        }
+        if (ts_node_child_count(n) == 0) {
+          if (symbol == comma)
+            waiting_comma = src.slice(n);
+          else
+            mix(facts.code_fingerprint, src.slice(n));
+          return false;
+        }
+        if (ts_node_is_named(n)) mix(facts.code_fingerprint, node_type(n));
+        return true;
+      },
+      [&] { waiting_comma.reset(); });
 }
 
 std::string describe_syntax_error(TSNode error, const SourceText& src) {
@@ -320,7 +340,7 @@ const Argument* Operation::argument(std::size_t position, std::string_view keywo
   return nullptr;
 }
 
-MigrationFacts parse_migration(const PythonParser& parser, std::string bytes) {
+MigrationFacts parse_migration(const PythonParser& parser, std::string bytes, std::optional<SyntaxTree>* keep) {
   MigrationFacts facts;
   std::optional<DecodeProblem> decode_problem;
   SourceText source = SourceText::decode(std::move(bytes), decode_problem);
@@ -353,9 +373,11 @@ MigrationFacts parse_migration(const PythonParser& parser, std::string bytes) {
     return facts;
   }
   facts.code_fingerprint = 14695981039346656037ull;
-  fingerprint_tokens(tree.root(), tree.source, facts);
+  std::set<int> comment_only_lines;
+  fingerprint_tokens(tree.root(), tree.source, facts, comment_only_lines);
   MigrationExtractor(tree, facts).run();
-  facts.code = extract_module_code(tree);
+  facts.code = extract_module_code(tree, std::move(comment_only_lines));
+  if (keep) keep->emplace(std::move(tree));
   return facts;
 }
 

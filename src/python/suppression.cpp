@@ -7,12 +7,14 @@
 namespace hc {
 namespace {
 
-void visit_comments(TSNode n, const SyntaxTree& tree, std::vector<Suppression>& out) {
+void visit_comments(TSNode root, const SyntaxTree& tree, std::vector<Suppression>& out) {
   static const std::regex pattern(R"(hook-check:\s*ignore(-file)?(?:\[([A-Za-z0-9_,\s]*)\])?)");
-  if (is(n, "comment")) {
+  static const TSSymbol comment = python_symbol("comment");
+  walk_tree(root, [&](TSNode n) {
+    if (ts_node_symbol(n) != comment) return true;
     std::string text(tree.source.slice(n));
     std::smatch m;
-    if (!std::regex_search(text, m, pattern)) return;
+    if (!std::regex_search(text, m, pattern)) return false;
     Suppression s;
     s.span = tree.source.span(n);
     s.line = s.span.start.line;
@@ -32,10 +34,8 @@ void visit_comments(TSNode n, const SyntaxTree& tree, std::vector<Suppression>& 
     auto before = line.substr(0, line.find('#'));
     s.own_line = before.find_first_not_of(" \t") == std::string_view::npos;
     out.push_back(std::move(s));
-    return;
-  }
-  uint32_t count = ts_node_child_count(n);
-  for (uint32_t i = 0; i < count; ++i) visit_comments(ts_node_child(n, i), tree, out);
+    return false;
+  });
 }
 
 }  // namespace

@@ -73,6 +73,10 @@ std::vector<TSNode> top_level_classes(TSNode module) {
   return out;
 }
 
+TSSymbol python_symbol(std::string_view name, bool named) {
+  return ts_language_symbol_for_name(tree_sitter_python(), name.data(), static_cast<uint32_t>(name.size()), named);
+}
+
 std::optional<TSNode> first_syntax_error(TSNode root) {
   if (!ts_node_has_error(root)) return std::nullopt;
   if (ts_node_is_missing(root) || is(root, "ERROR")) return root;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/handle.hpp"
@@ -43,5 +44,53 @@ std::vector<TSNode> named_children(TSNode n);
 std::vector<TSNode> top_level_classes(TSNode module);
 // The first ERROR or MISSING node in source order, if the tree has one.
 std::optional<TSNode> first_syntax_error(TSNode root);
+
+// A node kind's symbol in the grammar, looked up by name once: the walks
+// that visit every node compare symbols, not type names.
+TSSymbol python_symbol(std::string_view name, bool named = true);
+
+// A tree cursor, released with its scope.
+class TreeCursor {
+ public:
+  explicit TreeCursor(TSNode root) : cursor_(ts_tree_cursor_new(root)) {}
+  ~TreeCursor() { ts_tree_cursor_delete(&cursor_); }
+  TreeCursor(const TreeCursor&) = delete;
+  TreeCursor& operator=(const TreeCursor&) = delete;
+  TSTreeCursor* get() { return &cursor_; }
+  TSNode node() const { return ts_tree_cursor_current_node(&cursor_); }
+
+ private:
+  TSTreeCursor cursor_;
+};
+
+// Visits the subtree at `root` in source order with one cursor:
+// ts_node_child(n, i) starts from the first child each time, which makes a
+// walk by index quadratic in a node's width. `enter(node)` says whether to
+// visit the node's children; `leave_level()`, when given, is called after
+// the last child of a node.
+template <class Enter, class LeaveLevel>
+void walk_tree(TSNode root, Enter&& enter, LeaveLevel&& leave_level) {
+  TreeCursor cursor(root);
+  bool descend = enter(root);
+  for (;;) {
+    if (descend && ts_tree_cursor_goto_first_child(cursor.get())) {
+      descend = enter(cursor.node());
+      continue;
+    }
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(cursor.get())) {
+        descend = enter(cursor.node());
+        break;
+      }
+      if (!ts_tree_cursor_goto_parent(cursor.get())) return;
+      leave_level();
+    }
+  }
+}
+
+template <class Enter>
+void walk_tree(TSNode root, Enter&& enter) {
+  walk_tree(root, std::forward<Enter>(enter), [] {});
+}
 
 }  // namespace hc

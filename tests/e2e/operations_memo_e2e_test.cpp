@@ -1,10 +1,14 @@
 // The audit's operations memo (.git/hook-check/operations-v1/): a second
 // `check --all` replays what the first evaluated without parsing it again,
-// and says the same; a migration whose operations read another module of the
+// and says the same; a cold audit fills it from the parse that reads the
+// facts, with what the replay's own evaluation would have kept; a migration whose operations read another module of the
 // repository is never memoised, since its blob id no longer decides them.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "support/process.hpp"
 
@@ -41,6 +45,19 @@ std::size_t files_in(const std::string& dir) {
   return n;
 }
 
+// Every file of a directory, by name, with its bytes.
+std::map<std::string, std::string> contents_of(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator(); ++it) {
+    std::ifstream in(it->path(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    out[it->path().filename().string()] = bytes.str();
+  }
+  return out;
+}
+
 class OperationsMemo : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -67,6 +84,46 @@ TEST_F(OperationsMemo, ASecondAuditReadsTheMemoAndSaysTheSame) {
   EXPECT_EQ(second.out, first.out);
   ProcessResult uncached = run_process({kHookCheck, "check", "--all", "--select", "DJM501", "--no-cache"}, repo->dir());
   EXPECT_EQ(uncached.out, first.out);
+}
+
+TEST_F(OperationsMemo, TheFactsParseKeepsWhatTheReplayWouldHaveKept) {
+  repo->write("orders/migrations/0001_initial.py", initial("", "10"));
+  repo->write("orders/migrations/0002_backfill.py",
+              "from django.db import migrations\n\n\n"
+              "def forwards(apps, schema_editor):\n"
+              "    apps.get_model(\"orders\", \"Order\").objects.update(reference=\"x\")\n\n\n"
+              "class Migration(migrations.Migration):\n"
+              "    dependencies = [(\"orders\", \"0001_initial\")]\n"
+              "    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]\n");
+  repo->write("orders/migrations/0003_note.py",
+              "from django.db import migrations, models\n\n\n"
+              "class Migration(migrations.Migration):\n"
+              "    dependencies = [(\"orders\", \"0002_backfill\")]\n"
+              "    operations = [\n"
+              "        migrations.AddField(\"order\", \"note\", models.TextField(blank=True, default=\"\")),\n"
+              "        migrations.AlterModelOptions(name=\"order\", options={\"ordering\": [\"-id\"]}),\n"
+              "    ]\n");
+  repo->write("orders/models.py",
+              "from django.db import models\n\n\n"
+              "class Order(models.Model):\n"
+              "    reference = models.CharField(max_length=10)\n"
+              "    note = models.TextField(blank=True, default=\"\")\n\n"
+              "    class Meta:\n"
+              "        ordering = [\"-id\"]\n");
+  repo->commit_all("orders");
+  // Cold: the facts parse evaluates the operations.
+  ProcessResult cold = audit();
+  EXPECT_EQ(cold.status, 0) << cold.out;
+  auto from_facts_parse = contents_of(memo_dir());
+  ASSERT_FALSE(from_facts_parse.empty());
+  // Facts cached first by an audit without DJM501: the replay evaluates them.
+  std::filesystem::remove_all(repo->dir() + "/.git/hook-check");
+  ProcessResult facts_only = run_process({kHookCheck, "check", "--all", "--select", "DJM1"}, repo->dir());
+  EXPECT_EQ(facts_only.status, 0) << facts_only.out;
+  EXPECT_TRUE(contents_of(memo_dir()).empty());
+  ProcessResult replayed = audit();
+  EXPECT_EQ(replayed.out, cold.out);
+  EXPECT_EQ(contents_of(memo_dir()), from_facts_parse);
 }
 
 TEST_F(OperationsMemo, OperationsThatReadAnotherModuleAreNotMemoised) {
