@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "check/facts_store.hpp"
+#include "check/models_memo.hpp"
 #include "check/models_view.hpp"
 #include "check/operations_store.hpp"
 #include "check/project_view.hpp"
@@ -328,7 +329,9 @@ void CheckSession::read_models() {
   };
   if (options_.all) {
     // The audit: what every migration builds, against what the models say.
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version(), operations_.get());
+    std::optional<ModelsMemo> models_memo;
+    if (store_) models_memo.emplace(ModelsMemo::dir_for(repo_->common_dir()));
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version(), operations_.get(), models_memo ? &*models_memo : nullptr);
     if (operations_) operations_->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);

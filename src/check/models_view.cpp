@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "check/models_memo.hpp"
 #include "models/migration_replay.hpp"
 #include "models/model_extractor.hpp"
 #include "models/python_modules.hpp"
@@ -85,12 +86,49 @@ std::set<std::string> apps_models_may_change(const ProjectView& view, const Cont
   return out;
 }
 
+namespace {
+
+// Passes reads on, and notes which files were read (what the models memo checks).
+class RecordingReader : public ContentReader {
+ public:
+  explicit RecordingReader(const ContentReader& inner) : inner_(inner) {}
+  std::string read(const SnapshotFile& file) const override {
+    if (recording_) read_.emplace_back(file.path, file.id);
+    return inner_.read(file);
+  }
+  ModelsMemo::ReadFiles stop() {
+    recording_ = false;
+    return std::move(read_);
+  }
+
+ private:
+  const ContentReader& inner_;
+  bool recording_ = true;
+  mutable ModelsMemo::ReadFiles read_;
+};
+
+}  // namespace
+
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version, OperationsMemo* memo) {
-  ModuleIndex index(view.snapshot, reader, parser);
+                              const DjangoVersion& version, OperationsMemo* memo, const ModelsMemo* models_memo) {
+  RecordingReader recording(reader);
+  ModuleIndex index(view.snapshot, recording, parser);
   AuditModels out;
-  out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
-  find_autodetector_patches(index, *out.declared);
+  std::optional<ObjectId> key;
+  if (models_memo) {
+    key = ModelsMemo::key_for(view.snapshot, view.layout, version);
+    if (auto kept = models_memo->find(*key, view.snapshot)) {
+      out.declared = std::make_unique<ProjectModels>(std::move(kept->models));
+      index.model_labels = std::move(kept->model_labels);
+    }
+  }
+  if (!out.declared) {
+    out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
+    find_autodetector_patches(index, *out.declared);
+    ModelsMemo::ReadFiles read = recording.stop();
+    if (models_memo) models_memo->add(*key, read, ExtractedModels{*out.declared, index.model_labels});
+  }
+  recording.stop();  // the replay's reads are its own
   // The models modules' trees are not needed by the replay (which parses
   // again what it imports, rarely): 17 MB on 300 apps, at the run's peak.
   index.forget_all();

@@ -30,9 +30,12 @@ class OperationsMemo;
 struct AuditModels {
   std::unique_ptr<ProjectModels> built, declared;
 };
-// With a memo, migrations whose operations it keeps are not parsed again.
+// With a memo, migrations whose operations it keeps are not parsed again;
+// with a models memo, models modules read before and unchanged since neither.
+class ModelsMemo;
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version, OperationsMemo* memo = nullptr);
+                              const DjangoVersion& version, OperationsMemo* memo = nullptr,
+                              const ModelsMemo* models_memo = nullptr);
 
 // Whether any changed path is Python outside a migrations package: only then
 // can a model have changed.

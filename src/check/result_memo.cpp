@@ -1,15 +1,10 @@
 #include "check/result_memo.hpp"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "check/facts_store.hpp"
+#include "check/memo_files.hpp"
 #include "git/repository.hpp"
 #include "git/snapshot.hpp"
 
@@ -117,46 +112,19 @@ std::string ResultMemo::dir_for(const std::string& git_common_dir) {
 }
 
 std::optional<CheckResult> ResultMemo::find(const ObjectId& key) const {
-  std::ifstream in(dir_ + "/" + key.hex() + ".json", std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return decode_check_result(text.str());
+  auto text = read_memo_file(dir_ + "/" + key.hex() + ".json");
+  if (!text) return std::nullopt;
+  return decode_check_result(*text);
 }
 
 void ResultMemo::add(const ObjectId& key, const CheckResult& result) const {
-  namespace fs = std::filesystem;
-  static std::atomic<unsigned> counter{0};
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) return;
   std::string encoded;
   try {
     encoded = encode_check_result(result);
   } catch (const std::exception&) {
     return;  // a path or message that is not UTF-8 (git paths are bytes): not memoised
   }
-  const std::string path = dir_ + "/" + key.hex() + ".json";
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << encoded;
-    if (!out.flush()) {
-      fs::remove(tmp, ec);
-      return;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    fs::remove(tmp, ec);
-    return;
-  }
-  // The newest few stay; a concurrent run's removal of the same file is harmless.
-  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
-  for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
-    if (it->path().extension() == ".json") entries.emplace_back(it->last_write_time(ec), it->path());
-  if (entries.size() <= kKept) return;
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t i = kKept; i < entries.size(); ++i) fs::remove(entries[i].second, ec);
+  write_memo_file(dir_, key.hex() + ".json", encoded, kKept, ".json");
 }
 
 }  // namespace hc

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "models/model_value_codec.hpp"
+#include "models/project_models_codec.hpp"
 
 namespace hc::test {
 namespace {
@@ -46,6 +47,78 @@ TEST(ModelValueCodec, DamagedOrTruncatedBytesAreNullopt) {
     damaged[i] = static_cast<char>(damaged[i] ^ 0xff);
     (void)decode_model_value(damaged);  // may decode to something else; must not crash or hang
   }
+}
+
+}  // namespace
+}  // namespace hc::test
+
+// The models memo's encoding, of a project with every part filled.
+namespace hc::test {
+namespace {
+
+ExtractedModels sample_models() {
+  ExtractedModels e;
+  ProjectModels& p = e.models;
+  p.version = {4, 2, "requirements.txt pins Django==4.2.21", "accounts.user"};
+  ModelState m;
+  m.app_label = "orders";
+  m.name = "Order";
+  m.qualified = "orders.models.Order";
+  m.proxy = true;
+  m.managed = false;
+  m.unknown_bases = "vendor.Base";
+  FieldState f;
+  f.name = "reference";
+  f.cls = "django.db.models.CharField";
+  f.args = {ModelValue::str("Reference")};
+  f.kwargs = {{"max_length", ModelValue::number("12")}};
+  f.semantics_known = false;
+  f.read_defaults = {"blank", "null"};
+  f.path = "orders/models.py";
+  f.span = {{5, 5}, {5, 48}};
+  f.many_to_many = true;
+  m.fields = {f, FieldState{}};
+  m.options = {{"ordering", sample()}};
+  m.option_spans = {{"ordering", {{9, 9}, {9, 30}}}};
+  m.meta_path = "orders/models.py";
+  m.managers = {{"objects", ModelValue::call("orders.managers.OrderManager", {}, {})}};
+  m.path = "orders/models.py";
+  m.span = {{4, 1}, {9, 30}};
+  p.models[m.key()] = m;
+  p.unreadable = {"broken/models.py"};
+  p.unreadable_apps = {"broken"};
+  p.uncertain_apps = {{"legacy", "a custom operation"}};
+  p.classes_elsewhere = {{"orders", {"Draft", "Archive"}}};
+  p.model_factories = {{"orders.Order.history", "simple_history"}};
+  p.deconstruct_replaced_in = "utils/fields.py";
+  p.option_keys_changed_in = "utils/options.py";
+  e.model_labels = {{"orders.models.Order", "orders.Order"}};
+  return e;
+}
+
+TEST(ProjectModelsCodec, RoundTripsEveryPart) {
+  ExtractedModels e = sample_models();
+  const std::string bytes = encode_extracted_models(e);
+  auto back = decode_extracted_models(bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(encode_extracted_models(*back), bytes);
+  const ModelState& m = back->models.models.at("orders.order");
+  EXPECT_EQ(m.fields.size(), 2u);
+  EXPECT_EQ(m.fields[0].kwargs.at("max_length"), ModelValue::number("12"));
+  EXPECT_EQ(m.fields[0].read_defaults, (std::set<std::string>{"blank", "null"}));
+  EXPECT_EQ(m.fields[0].span, (Span{{5, 5}, {5, 48}}));
+  EXPECT_TRUE(m.fields[0].many_to_many);
+  EXPECT_FALSE(m.fields[0].semantics_known);
+  EXPECT_EQ(m.options.at("ordering"), sample());
+  EXPECT_EQ(back->models.version.auth_user_model, "accounts.user");
+  EXPECT_EQ(back->models.classes_elsewhere.at("orders"), (std::set<std::string>{"Archive", "Draft"}));
+  EXPECT_EQ(back->model_labels.at("orders.models.Order"), "orders.Order");
+}
+
+TEST(ProjectModelsCodec, TruncatedBytesAreNullopt) {
+  const std::string bytes = encode_extracted_models(sample_models());
+  for (std::size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(decode_extracted_models(bytes.substr(0, n)).has_value()) << n;
+  EXPECT_FALSE(decode_extracted_models(bytes + "x").has_value());
 }
 
 }  // namespace
