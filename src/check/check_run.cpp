@@ -307,6 +307,11 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     store_->save();
     store_->release_saved();
   }
+  // What the parse evaluated, too: the replay reads it back shard by shard.
+  if (operations_) {
+    operations_->save();
+    operations_->release_saved();
+  }
   read_models();
   if (store_) store_->save();
 }
