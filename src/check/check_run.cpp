@@ -1,5 +1,6 @@
 #include "check/check_run.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -312,6 +313,8 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     operations_->save();
     operations_->release_saved();
   }
+  // The parser threads' arenas now hold nothing the run keeps.
+  malloc_trim(0);
   read_models();
   if (store_) store_->save();
 }

@@ -66,7 +66,8 @@ std::optional<ExtractedModels> ModelsMemo::find(const ObjectId& key, const Snaps
   return decode_extracted_models(r.in);
 }
 
-void ModelsMemo::add(const ObjectId& key, const ReadFiles& read, const ExtractedModels& extracted) const {
+void ModelsMemo::add(const ObjectId& key, const ReadFiles& read, const ProjectModels& models,
+                     const std::map<std::string, std::string>& model_labels) const {
   std::string body;
   put_string(body, FactsStore::build_key());
   put_size(body, read.size());
@@ -74,7 +75,7 @@ void ModelsMemo::add(const ObjectId& key, const ReadFiles& read, const Extracted
     put_string(body, path);
     body.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
   }
-  body += encode_extracted_models(extracted);
+  body += encode_extracted_models(models, model_labels);
   std::string file(kMagic, sizeof kMagic);
   file += body;
   std::uint64_t sum = facts_payload_hash(body);

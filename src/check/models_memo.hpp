@@ -7,6 +7,7 @@
 // unchanged. Entries live in `hook-check/models-v<N>/`, one file each,
 // written atomically, the newest few kept; a damaged one is a miss.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,7 +30,8 @@ class ModelsMemo {
   using ReadFiles = std::vector<std::pair<std::string, ObjectId>>;
   // The entry under `key`, if every file it read is as it was in `snapshot`.
   std::optional<ExtractedModels> find(const ObjectId& key, const Snapshot& snapshot) const;
-  void add(const ObjectId& key, const ReadFiles& read, const ExtractedModels& extracted) const;
+  void add(const ObjectId& key, const ReadFiles& read, const ProjectModels& models,
+           const std::map<std::string, std::string>& model_labels) const;
 
  private:
   std::string dir_;

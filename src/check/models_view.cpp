@@ -126,11 +126,12 @@ AuditModels read_audit_models(const ProjectView& view, const ContentReader& read
     out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
     find_autodetector_patches(index, *out.declared);
     ModelsMemo::ReadFiles read = recording.stop();
-    if (models_memo) models_memo->add(*key, read, ExtractedModels{*out.declared, index.model_labels});
+    // The models modules' trees are not needed by the replay (which parses
+    // again what it imports, rarely): 17 MB on 300 apps, at the run's peak.
+    index.forget_all();
+    if (models_memo) models_memo->add(*key, read, *out.declared, index.model_labels);
   }
   recording.stop();  // the replay's reads are its own
-  // The models modules' trees are not needed by the replay (which parses
-  // again what it imports, rarely): 17 MB on 300 apps, at the run's peak.
   index.forget_all();
   std::vector<PlannedMigration> plan;
   for (const auto& key : view.graph.full_plan())

@@ -140,8 +140,7 @@ struct Reader : CodecReader {
 
 }  // namespace
 
-std::string encode_extracted_models(const ExtractedModels& e) {
-  const ProjectModels& p = e.models;
+std::string encode_extracted_models(const ProjectModels& p, const std::map<std::string, std::string>& model_labels) {
   std::string out;
   put_size(out, static_cast<std::size_t>(p.version.major));
   put_size(out, static_cast<std::size_t>(p.version.minor));
@@ -163,7 +162,7 @@ std::string encode_extracted_models(const ExtractedModels& e) {
   put_string_map(out, p.model_factories);
   put_string(out, p.deconstruct_replaced_in);
   put_string(out, p.option_keys_changed_in);
-  put_string_map(out, e.model_labels);
+  put_string_map(out, model_labels);
   return out;
 }
 

@@ -19,7 +19,7 @@ struct ExtractedModels {
   std::map<std::string, std::string> model_labels;
 };
 
-std::string encode_extracted_models(const ExtractedModels& extracted);
+std::string encode_extracted_models(const ProjectModels& models, const std::map<std::string, std::string>& model_labels);
 std::optional<ExtractedModels> decode_extracted_models(std::string_view bytes);
 
 }  // namespace hc

@@ -98,10 +98,10 @@ ExtractedModels sample_models() {
 
 TEST(ProjectModelsCodec, RoundTripsEveryPart) {
   ExtractedModels e = sample_models();
-  const std::string bytes = encode_extracted_models(e);
+  const std::string bytes = encode_extracted_models(e.models, e.model_labels);
   auto back = decode_extracted_models(bytes);
   ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(encode_extracted_models(*back), bytes);
+  EXPECT_EQ(encode_extracted_models(back->models, back->model_labels), bytes);
   const ModelState& m = back->models.models.at("orders.order");
   EXPECT_EQ(m.fields.size(), 2u);
   EXPECT_EQ(m.fields[0].kwargs.at("max_length"), ModelValue::number("12"));
@@ -116,7 +116,7 @@ TEST(ProjectModelsCodec, RoundTripsEveryPart) {
 }
 
 TEST(ProjectModelsCodec, TruncatedBytesAreNullopt) {
-  const std::string bytes = encode_extracted_models(sample_models());
+  const std::string bytes = encode_extracted_models(sample_models().models, sample_models().model_labels);
   for (std::size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(decode_extracted_models(bytes.substr(0, n)).has_value()) << n;
   EXPECT_FALSE(decode_extracted_models(bytes + "x").has_value());
 }
