@@ -272,6 +272,9 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   auto build = [&] {
     const ViewFocus* f = focus ? &*focus : nullptr;
     target_ = configured_view(std::move(target_snapshot), config_, *cache_, f);
+    // Only the target is replayed; what an evaluation reads depends on its
+    // snapshot's packages, so the other views' migrations are not evaluated.
+    cache_->keep_operations(nullptr);
     if (fork_is_target) fork_ = target_;
     if (fork_snapshot) fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f);
     base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(std::move(*base_snapshot), config_, *cache_, f)) : fork_;

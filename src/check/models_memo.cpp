@@ -10,6 +10,10 @@
 #include "layout/project_layout.hpp"
 #include "models/model_value_codec.hpp"
 
+#ifndef HOOK_CHECK_SOURCES_HASH
+#define HOOK_CHECK_SOURCES_HASH "unknown"
+#endif
+
 namespace hc {
 namespace {
 
@@ -31,6 +35,7 @@ std::string ModelsMemo::dir_for(const std::string& git_common_dir) {
 ObjectId ModelsMemo::key_for(const Snapshot& snapshot, const ProjectLayout& layout, const DjangoVersion& version) {
   std::string bytes;
   put(bytes, FactsStore::build_key());
+  put(bytes, HOOK_CHECK_SOURCES_HASH);
   for (const auto& s : {std::to_string(version.major), std::to_string(version.minor), version.source, version.auth_user_model})
     put(bytes, s);
   for (const App& app : layout.apps) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "check/models_memo.hpp"
 #include "models/migration_replay.hpp"
@@ -93,17 +94,19 @@ class RecordingReader : public ContentReader {
  public:
   explicit RecordingReader(const ContentReader& inner) : inner_(inner) {}
   std::string read(const SnapshotFile& file) const override {
-    if (recording_) read_.emplace_back(file.path, file.id);
+    if (recording_ && seen_.insert(file.path).second) read_.emplace_back(file.path, file.id);
     return inner_.read(file);
   }
   ModelsMemo::ReadFiles stop() {
     recording_ = false;
+    seen_.clear();
     return std::move(read_);
   }
 
  private:
   const ContentReader& inner_;
   bool recording_ = true;
+  mutable std::set<std::string> seen_;  // a module is read up to three times
   mutable ModelsMemo::ReadFiles read_;
 };
 

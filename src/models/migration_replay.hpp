@@ -39,6 +39,9 @@ class OperationsMemo {
 class StandaloneOperations {
  public:
   StandaloneOperations(const Snapshot& snapshot, const PythonParser& parser);
+  // index_ reads through reader_: a copy or a move would read the original's.
+  StandaloneOperations(const StandaloneOperations&) = delete;
+  StandaloneOperations& operator=(const StandaloneOperations&) = delete;
   std::optional<ModelValue> evaluate(const std::string& path, SyntaxTree tree);
 
  private:

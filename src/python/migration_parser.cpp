@@ -279,15 +279,18 @@ void fingerprint_tokens(TSNode root, const SourceText& src, MigrationFacts& fact
   // A comma is left out when nothing but comments follows it before its
   // bracket closes (a trailing comma): it waits for its next sibling.
   std::optional<std::string_view> waiting_comma;
+  auto note_own_line = [&](TSNode comment_node) {
+    TSPoint start = ts_node_start_point(comment_node);
+    std::string_view before = src.line(static_cast<int>(start.row) + 1).substr(0, start.column);
+    if (before.find_first_not_of(" \t\f") == std::string_view::npos) comment_only_lines.insert(static_cast<int>(start.row) + 1);
+  };
   walk_tree(
       root,
       [&](TSNode n) {
         TSSymbol symbol = ts_node_symbol(n);
         if (symbol == comment) {
           facts.comments.push_back({src.span(n).start.line, std::string(src.slice(n))});
-          TSPoint start = ts_node_start_point(n);
-          std::string_view before = src.line(static_cast<int>(start.row) + 1).substr(0, start.column);
-          if (before.find_first_not_of(" \t\f") == std::string_view::npos) comment_only_lines.insert(static_cast<int>(start.row) + 1);
+          note_own_line(n);
           return false;
         }
         if (waiting_comma) {
@@ -296,6 +299,13 @@ void fingerprint_tokens(TSNode root, const SourceText& src, MigrationFacts& fact
           waiting_comma.reset();
         }
         if (symbol == string) {
+          // An f-string's interpolation may hold a comment (Python 3.12).
+          if (src.slice(n).find('#') != std::string_view::npos)
+            walk_tree(n, [&](TSNode inner) {
+              if (ts_node_symbol(inner) != comment) return true;
+              note_own_line(inner);
+              return false;
+            });
           std::string value;
           if (decode_string_literal(src.slice(n), value))
             mix(facts.code_fingerprint, "str:" + value);

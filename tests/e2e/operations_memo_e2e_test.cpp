@@ -103,6 +103,17 @@ TEST_F(OperationsMemo, TheFactsParseKeepsWhatTheReplayWouldHaveKept) {
               "        migrations.AddField(\"order\", \"note\", models.TextField(blank=True, default=\"\")),\n"
               "        migrations.AlterModelOptions(name=\"order\", options={\"ordering\": [\"-id\"]}),\n"
               "    ]\n");
+  // Enough migrations for the parse to run on parser threads (64 and up).
+  std::string previous = "0003_note";
+  for (int n = 4; n < 80; ++n) {
+    std::string name = (n < 10 ? "000" : "00") + std::to_string(n) + "_touch";
+    repo->write("orders/migrations/" + name + ".py",
+                "from django.db import migrations, models\n\n\n"
+                "class Migration(migrations.Migration):\n"
+                "    dependencies = [(\"orders\", \"" + previous + "\")]\n"
+                "    operations = [migrations.AlterField(\"order\", \"reference\", models.CharField(max_length=10))]\n");
+    previous = name;
+  }
   repo->write("orders/models.py",
               "from django.db import models\n\n\n"
               "class Order(models.Model):\n"
