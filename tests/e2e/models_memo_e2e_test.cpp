@@ -16,20 +16,7 @@ namespace {
 
 const std::string kHookCheck = HOOK_CHECK_BIN;
 
-const std::string kInitial =
-    "from django.db import migrations, models\n\n\n"
-    "class Migration(migrations.Migration):\n"
-    "    initial = True\n"
-    "    dependencies = []\n\n"
-    "    operations = [\n"
-    "        migrations.CreateModel(\n"
-    "            name=\"Order\",\n"
-    "            fields=[\n"
-    "                (\"id\", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name=\"ID\")),\n"
-    "                (\"reference\", models.CharField(max_length=10)),\n"
-    "            ],\n"
-    "        ),\n"
-    "    ]\n";
+const std::string kInitial = order_initial_migration("", "10");
 
 std::string models_with_length(const std::string& length) {
   return "from django.db import models\n\nfrom orders.limits import LENGTH\n\n\n"

@@ -18,19 +18,7 @@ namespace {
 const std::string kHookCheck = HOOK_CHECK_BIN;
 
 std::string initial(const std::string& imports, const std::string& max_length) {
-  return "from django.db import migrations, models\n" + imports +
-         "\n\nclass Migration(migrations.Migration):\n"
-         "    initial = True\n"
-         "    dependencies = []\n\n"
-         "    operations = [\n"
-         "        migrations.CreateModel(\n"
-         "            name=\"Order\",\n"
-         "            fields=[\n"
-         "                (\"id\", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name=\"ID\")),\n"
-         "                (\"reference\", models.CharField(max_length=" + max_length + ")),\n"
-         "            ],\n"
-         "        ),\n"
-         "    ]\n";
+  return order_initial_migration(imports, max_length);
 }
 
 const std::string kModels =

@@ -104,4 +104,20 @@ std::string migration_source(const std::vector<std::pair<std::string, std::strin
   return s;
 }
 
+std::string order_initial_migration(const std::string& imports, const std::string& max_length) {
+  return "from django.db import migrations, models\n" + imports +
+         "\n\nclass Migration(migrations.Migration):\n"
+         "    initial = True\n"
+         "    dependencies = []\n\n"
+         "    operations = [\n"
+         "        migrations.CreateModel(\n"
+         "            name=\"Order\",\n"
+         "            fields=[\n"
+         "                (\"id\", models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name=\"ID\")),\n"
+         "                (\"reference\", models.CharField(max_length=" + max_length + ")),\n"
+         "            ],\n"
+         "        ),\n"
+         "    ]\n";
+}
+
 }  // namespace hc::test

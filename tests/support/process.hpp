@@ -51,4 +51,8 @@ class GitRepo {
 std::string migration_source(const std::vector<std::pair<std::string, std::string>>& deps,
                              const std::string& operations = "");
 
+// The initial migration of an `orders` app: one Order model whose reference
+// is a CharField of `max_length` (a literal or a name `imports` brings in).
+std::string order_initial_migration(const std::string& imports, const std::string& max_length);
+
 }  // namespace hc::test
