@@ -151,8 +151,8 @@ Config read_config(const Repository& repo, const Snapshot& snapshot) {
 }
 
 std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
-                                             const ViewFocus* focus) {
-  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels, focus);
+                                             const ViewFocus* focus, const std::function<void(const ProjectView&)>& layout_ready) {
+  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels, focus, layout_ready);
 }
 
 CheckSession::CheckSession(const CheckOptions& options) : CheckSession(options, nullptr) {}
@@ -231,7 +231,7 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   cache_ = std::make_unique<FactsCache>(repo, *parser_, store_.get());
   // An audit replays every migration for DJM501: their operations are
   // evaluated by the parse that reads their facts, not by a second one.
-  if (store_ && options.all && rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore)) {
+  if (store_ && options.all && models_selected()) {
     operations_ = std::make_unique<OperationsStore>(OperationsStore::dir_for(repo.common_dir()));
     cache_->keep_operations(operations_.get());
   }
@@ -269,9 +269,30 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   if (fork_is_target) fork_snapshot.reset();
   // Snapshots move into the views; a second round takes them back (the
   // exclusions already applied to them are applied again, to no effect).
+  // An audit's models are read beside the parse of its migrations: on a
+  // thread with a repository handle of its own, from copies of the target's
+  // snapshot and layout, so it shares nothing with this one.
+  LayoutReady read_models_beside;
+  if (options.all && models_selected())
+    read_models_beside = [&](const ProjectView& view) {
+      audit_version_ = detect_django_version(config_.django_version, view.snapshot,
+                                             [&](const SnapshotFile& f) { return repo_->read(f); });
+      std::optional<std::string> memo_dir;
+      if (store_) memo_dir = ModelsMemo::dir_for(repo_->common_dir());
+      declared_ = std::async(std::launch::async, [handle = repo_->another_handle(), snapshot = view.snapshot,
+                                                  layout = view.layout, version = *audit_version_, memo_dir] {
+        PythonParser parser;
+        std::optional<ModelsMemo> memo;
+        if (memo_dir) memo.emplace(*memo_dir);
+        DeclaredModels out = extract_audit_models(snapshot, layout, handle, parser, version, memo ? &*memo : nullptr);
+        malloc_trim(0);  // what the models modules' trees took, handed back
+        return out;
+      });
+    };
   auto build = [&] {
     const ViewFocus* f = focus ? &*focus : nullptr;
-    target_ = configured_view(std::move(target_snapshot), config_, *cache_, f);
+    target_ = configured_view(std::move(target_snapshot), config_, *cache_, f, read_models_beside);
+    read_models_beside = nullptr;
     // Only the target is replayed; what an evaluation reads depends on its
     // snapshot's packages, so the other views' migrations are not evaluated.
     cache_->keep_operations(nullptr);
@@ -333,16 +354,29 @@ std::set<std::string> CheckSession::changed_paths() const {
 // DJM501 compares the target's models with the merge-base's (or, without a
 // base, the parent commit's): read only when selected and a change can have
 // touched a model.
+bool CheckSession::models_selected() const {
+  return rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore);
+}
+
 void CheckSession::read_models() {
-  if (!rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore)) return;
+  if (!models_selected()) return;
   auto version = [&] {
     return detect_django_version(config_.django_version, target_->snapshot, [&](const SnapshotFile& f) { return repo_->read(f); });
   };
   if (options_.all) {
-    // The audit: what every migration builds, against what the models say.
-    std::optional<ModelsMemo> models_memo;
-    if (store_) models_memo.emplace(ModelsMemo::dir_for(repo_->common_dir()));
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, version(), operations_.get(), models_memo ? &*models_memo : nullptr);
+    // The audit: what every migration builds, against what the models say
+    // (read beside the parse, or here when the target was built without it).
+    DeclaredModels declared;
+    if (declared_.valid()) {
+      declared = declared_.get();
+    } else {
+      audit_version_ = version();
+      std::optional<ModelsMemo> models_memo;
+      if (store_) models_memo.emplace(ModelsMemo::dir_for(repo_->common_dir()));
+      declared = extract_audit_models(target_->snapshot, target_->layout, *repo_, *parser_, *audit_version_,
+                                      models_memo ? &*models_memo : nullptr);
+    }
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, std::move(declared), operations_.get());
     if (operations_) operations_->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);

@@ -1,12 +1,15 @@
 // A whole check: resolve the base and target, build the views, run the
 // selected rules, apply suppressions, and return findings as values.
 #pragma once
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "check/models_view.hpp"
 #include "config/config.hpp"
 #include "models/model_state.hpp"
 #include "core/diagnostic.hpp"
@@ -104,6 +107,10 @@ class CheckSession {
   std::vector<std::string> notes_;
   std::unique_ptr<ProjectView> reference_;  // the parent commit, when no base is known
   std::unique_ptr<ProjectModels> models_before_, models_after_;
+  // An audit's declared models, read on a thread of their own while the
+  // migrations are parsed (the version they were read for beside them).
+  std::optional<DjangoVersion> audit_version_;
+  std::future<DeclaredModels> declared_;
   bool models_audit_ = false;
   // With memoise_audit: the memo's answer (then no view is built), or the
   // key run() files its result under.
@@ -111,6 +118,7 @@ class CheckSession {
   std::optional<ObjectId> memo_key_;
   std::set<std::string> changed_paths() const;
   void read_models();
+  bool models_selected() const;  // DJM501
   void require_views() const;
 };
 
@@ -125,7 +133,8 @@ Config read_config(const Repository& repo, const Snapshot& snapshot);
 // A view of `snapshot` as the configuration asks: excluded paths dropped, app labels overridden.
 struct ViewFocus;
 std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
-                                             const ViewFocus* focus = nullptr);
+                                             const ViewFocus* focus = nullptr,
+                                             const std::function<void(const ProjectView&)>& layout_ready = {});
 
 // The names tried, in order, when no base is given.
 const std::vector<std::string>& default_base_candidates();

@@ -112,30 +112,37 @@ class RecordingReader : public ContentReader {
 
 }  // namespace
 
-AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version, OperationsMemo* memo, const ModelsMemo* models_memo) {
-  RecordingReader recording(reader);
-  ModuleIndex index(view.snapshot, recording, parser);
-  AuditModels out;
+DeclaredModels extract_audit_models(const Snapshot& snapshot, const ProjectLayout& layout, const ContentReader& reader,
+                                   const PythonParser& parser, const DjangoVersion& version, const ModelsMemo* models_memo) {
+  DeclaredModels out;
   std::optional<ObjectId> key;
   if (models_memo) {
-    key = ModelsMemo::key_for(view.snapshot, view.layout, version);
-    if (auto kept = models_memo->find(*key, view.snapshot)) {
-      out.declared = std::make_unique<ProjectModels>(std::move(kept->models));
-      index.model_labels = std::move(kept->model_labels);
+    key = ModelsMemo::key_for(snapshot, layout, version);
+    if (auto kept = models_memo->find(*key, snapshot)) {
+      out.models = std::make_unique<ProjectModels>(std::move(kept->models));
+      out.model_labels = std::move(kept->model_labels);
+      return out;
     }
   }
-  if (!out.declared) {
-    out.declared = std::make_unique<ProjectModels>(extract_models(view.layout, index, version, true));
-    find_autodetector_patches(index, *out.declared);
-    ModelsMemo::ReadFiles read = recording.stop();
-    // The models modules' trees are not needed by the replay (which parses
-    // again what it imports, rarely): 17 MB on 300 apps, at the run's peak.
-    index.forget_all();
-    if (models_memo) models_memo->add(*key, read, *out.declared, index.model_labels);
-  }
-  recording.stop();  // the replay's reads are its own
-  index.forget_all();
+  RecordingReader recording(reader);
+  ModelsMemo::ReadFiles read;
+  {
+    ModuleIndex index(snapshot, recording, parser);
+    out.models = std::make_unique<ProjectModels>(extract_models(layout, index, version, true));
+    find_autodetector_patches(index, *out.models);
+    read = recording.stop();
+    out.model_labels = std::move(index.model_labels);
+  }  // the models modules' trees: 17 MB on 300 apps
+  if (models_memo) models_memo->add(*key, read, *out.models, out.model_labels);
+  return out;
+}
+
+AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
+                              const DjangoVersion& version, DeclaredModels declared, OperationsMemo* memo) {
+  ModuleIndex index(view.snapshot, reader, parser);
+  index.model_labels = std::move(declared.model_labels);
+  AuditModels out;
+  out.declared = std::move(declared.models);
   std::vector<PlannedMigration> plan;
   for (const auto& key : view.graph.full_plan())
     if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path, m->blob});

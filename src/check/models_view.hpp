@@ -1,6 +1,7 @@
 // The models side of a check: a snapshot's models read for DJM501, and
 // whether a change can have touched them at all.
 #pragma once
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -24,18 +25,29 @@ std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, cons
 std::set<std::string> apps_models_may_change(const ProjectView& view, const ContentReader& reader,
                                              const std::set<std::string>& changed_paths);
 
+// The audit's declared side: what a snapshot's models modules say, and what
+// the evaluator learnt of them (the replay resolves model classes by it).
+// With a models memo, read from it while the files it was read from are
+// unchanged. Reads through `reader` only, so it may run on a thread of its
+// own with a reader of its own.
+class ModelsMemo;
+struct DeclaredModels {
+  std::unique_ptr<ProjectModels> models;
+  std::map<std::string, std::string> model_labels;
+};
+DeclaredModels extract_audit_models(const Snapshot& snapshot, const ProjectLayout& layout, const ContentReader& reader,
+                                   const PythonParser& parser, const DjangoVersion& version,
+                                   const ModelsMemo* models_memo = nullptr);
+
 // The audit's pair: what the view's migrations build, replayed in plan order,
 // and what its models say.
 class OperationsMemo;
 struct AuditModels {
   std::unique_ptr<ProjectModels> built, declared;
 };
-// With a memo, migrations whose operations it keeps are not parsed again;
-// with a models memo, models modules read before and unchanged since neither.
-class ModelsMemo;
+// With a memo, migrations whose operations it keeps are not parsed again.
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version, OperationsMemo* memo = nullptr,
-                              const ModelsMemo* models_memo = nullptr);
+                              const DjangoVersion& version, DeclaredModels declared, OperationsMemo* memo = nullptr);
 
 // Whether any changed path is Python outside a migrations package: only then
 // can a model have changed.

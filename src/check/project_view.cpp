@@ -310,10 +310,11 @@ bool FactsCache::app_reaches_out(const App& app, const Snapshot& snapshot) {
 
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
                                                const std::map<std::string, std::string>& label_overrides,
-                                               const ViewFocus* focus) {
+                                               const ViewFocus* focus, const LayoutReady& layout_ready) {
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
   view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); }, label_overrides);
+  if (layout_ready) layout_ready(*view);
   const auto ids = label_ids(view->layout);
   std::optional<std::set<std::string>> apps;
   if (focus) apps = focused_apps(*view, cache, *focus, ids);

@@ -106,9 +106,13 @@ struct ViewFocus {
 // Without a focus, every app's migrations; with one, only what it needs,
 // unless a migration outside reaches into other apps' graphs (run_before, a
 // squash naming another app): then every app too.
+// `layout_ready`, when given, is called once the view's snapshot and layout
+// are known, before its migrations are parsed (an audit starts reading the
+// models then, beside the parse).
+using LayoutReady = std::function<void(const ProjectView&)>;
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
                                                const std::map<std::string, std::string>& label_overrides = {},
-                                               const ViewFocus* focus = nullptr);
+                                               const ViewFocus* focus = nullptr, const LayoutReady& layout_ready = {});
 
 // The graph of `target` with `extra` migrations (the base's additions) added,
 // as a merge of the two would hold them.

@@ -81,6 +81,12 @@ Repository Repository::open(const std::string& path) {
   return Repository(std::move(repo));
 }
 
+Repository Repository::another_handle() const {
+  std::string where = workdir();
+  if (where.empty()) where = git_repository_path(repo_.get());  // bare
+  return open(where);
+}
+
 void Repository::use_index_for_libgit2() const {
   if (libgit2_index_set_) return;
   libgit2_index_set_ = true;

@@ -29,6 +29,9 @@ class Repository : public ContentReader {
   static Repository open(const std::string& path);
   // Creates an empty non-bare repository at `path`.
   static Repository init(const std::string& path);
+  // A second handle on the same repository, for another thread: a
+  // git_repository is not shared between threads.
+  Repository another_handle() const;
 
   git_repository* raw() const { return repo_.get(); }
   // The working tree's root with a trailing '/', or "" for a bare repository.
