@@ -365,18 +365,9 @@ void CheckSession::read_models() {
   };
   if (options_.all) {
     // The audit: what every migration builds, against what the models say
-    // (read beside the parse, or here when the target was built without it).
-    DeclaredModels declared;
-    if (declared_.valid()) {
-      declared = declared_.get();
-    } else {
-      audit_version_ = version();
-      std::optional<ModelsMemo> models_memo;
-      if (store_) models_memo.emplace(ModelsMemo::dir_for(repo_->common_dir()));
-      declared = extract_audit_models(target_->snapshot, target_->layout, *repo_, *parser_, *audit_version_,
-                                      models_memo ? &*models_memo : nullptr);
-    }
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, std::move(declared), operations_.get());
+    // (read beside the parse of the target's migrations).
+    if (!declared_.valid()) throw std::logic_error("CheckSession: an audit's target was built without its models");
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, declared_.get(), operations_.get());
     if (operations_) operations_->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);

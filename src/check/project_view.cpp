@@ -59,11 +59,10 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files, const S
     for (std::size_t i = from; i < std::min(missed.size(), from + kBatch); ++i)
       work.push_back({missed[i]->id, reader_.read(*missed[i]), &missed[i]->path});
     parse_batch(work, home);
-    // What the parsers freed (trees, evaluations) stays in their threads'
-    // arenas, where this thread cannot reuse it: handed back after each
-    // batch, it is no part of the run's peak.
-    if (work.size() >= 64) malloc_trim(0);
   }
+  // What the parsers freed stays in their threads' arenas, where this thread
+  // cannot reuse it: handed back, it is no part of the run's peak.
+  if (missed.size() >= 64) malloc_trim(0);
 }
 
 void FactsCache::parse_batch(std::vector<ParseWork>& work, const Snapshot* home) {
