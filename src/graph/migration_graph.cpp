@@ -7,51 +7,118 @@
 
 namespace hc {
 namespace {
-const std::set<MigrationKey> kNoKeys;
+
+std::size_t key_hash(const MigrationKey& key) {
+  std::hash<std::string> h;
+  return h(key.app) * 1000003u ^ h(key.name);
+}
+
+}  // namespace
+
+MigrationGraph::Id MigrationGraph::find(const MigrationKey& key) const {
+  if (slots_.empty()) return kNone;
+  std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = key_hash(key) & mask;; i = (i + 1) & mask) {
+    Id id = slots_[i];
+    if (id == kNone) return kNone;
+    if (keys_[id] == key) return nodes_[id].present ? id : kNone;
+  }
+}
+
+MigrationGraph::Id MigrationGraph::intern(const MigrationKey& key, bool dummy) {
+  if (2 * (keys_.size() + 1) > slots_.size()) {
+    std::vector<Id> grown(std::max<std::size_t>(64, slots_.size() * 2), kNone);
+    std::size_t mask = grown.size() - 1;
+    for (Id id = 0; id < keys_.size(); ++id) {
+      std::size_t i = key_hash(keys_[id]) & mask;
+      while (grown[i] != kNone) i = (i + 1) & mask;
+      grown[i] = id;
+    }
+    slots_ = std::move(grown);
+  }
+  std::size_t mask = slots_.size() - 1;
+  std::size_t i = key_hash(key) & mask;
+  for (; slots_[i] != kNone; i = (i + 1) & mask) {
+    Id id = slots_[i];
+    if (keys_[id] != key) continue;
+    // A squash replaced it earlier: it comes back as a new, empty node, as a
+    // std::map entry erased and then indexed would.
+    if (!nodes_[id].present) nodes_[id] = Node{{}, {}, dummy, true};
+    return id;
+  }
+  Id id = static_cast<Id>(keys_.size());
+  slots_[i] = id;
+  keys_.push_back(key);
+  nodes_.push_back(Node{{}, {}, dummy, true});
+  by_app_[key.app].push_back(id);
+  return id;
 }
 
 void MigrationGraph::add_dependency(const MigrationKey& child, const MigrationKey& parent) {
   // Like Django's add_dummy_node: an unknown end becomes a placeholder that
   // validate_consistency later reports, unless a squash replaces it first.
-  for (const auto* k : {&child, &parent})
-    if (!nodes_.count(*k)) nodes_[*k].dummy = true;
-  nodes_[child].parents.insert(parent);
-  nodes_[parent].children.insert(child);
+  Id c = find(child);
+  if (c == kNone) c = intern(child, true);
+  Id p = find(parent);
+  if (p == kNone) p = intern(parent, true);
+  nodes_[c].parents.push_back(p);  // duplicates go in finish()
+  nodes_[p].children.push_back(c);
 }
 
 void MigrationGraph::remove_replaced_nodes(const MigrationKey& replacement, const std::vector<MigrationKey>& replaced_list) {
   std::set<MigrationKey> replaced(replaced_list.begin(), replaced_list.end());
   for (const auto& key : replaced) {
-    auto it = nodes_.find(key);
     if (key == replacement) continue;
     replaced_[key] = replacement;
-    if (it == nodes_.end()) continue;
-    Node node = std::move(it->second);
-    nodes_.erase(it);
-    for (const auto& child : node.children) {
-      auto c = nodes_.find(child);
-      if (c == nodes_.end()) continue;
-      c->second.parents.erase(key);
-      if (!replaced.count(child)) {
-        nodes_[replacement].children.insert(child);
-        c->second.parents.insert(replacement);
+    Id gone = find(key);
+    if (gone == kNone) continue;
+    Node node = std::move(nodes_[gone]);
+    nodes_[gone] = Node{{}, {}, false, false};
+    for (Id child : node.children) {
+      if (!nodes_[child].present) continue;
+      std::erase(nodes_[child].parents, gone);
+      if (!replaced.count(keys_[child])) {
+        Id r = intern(replacement, false);
+        nodes_[r].children.push_back(child);
+        nodes_[child].parents.push_back(r);
       }
     }
-    for (const auto& parent : node.parents) {
-      auto p = nodes_.find(parent);
-      if (p == nodes_.end()) continue;
-      p->second.children.erase(key);
-      if (!replaced.count(parent)) {
-        nodes_[replacement].parents.insert(parent);
-        p->second.children.insert(replacement);
+    for (Id parent : node.parents) {
+      if (!nodes_[parent].present) continue;
+      std::erase(nodes_[parent].children, gone);
+      if (!replaced.count(keys_[parent])) {
+        Id r = intern(replacement, false);
+        nodes_[r].parents.push_back(parent);
+        nodes_[parent].children.push_back(r);
       }
     }
   }
 }
 
+void MigrationGraph::finish() {
+  by_key_.clear();
+  for (Id id = 0; id < keys_.size(); ++id)
+    if (nodes_[id].present) by_key_.push_back(id);
+  auto by_key = [&](Id a, Id b) { return keys_[a] < keys_[b]; };
+  std::sort(by_key_.begin(), by_key_.end(), by_key);
+  std::vector<Id> rank(keys_.size(), kNone);
+  for (Id r = 0; r < by_key_.size(); ++r) rank[by_key_[r]] = r;
+  auto by_rank = [&](Id a, Id b) { return rank[a] < rank[b]; };
+  for (auto& node : nodes_) {
+    for (auto* edges : {&node.parents, &node.children}) {
+      std::sort(edges->begin(), edges->end(), by_rank);
+      edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
+    }
+  }
+  for (auto& [app, ids] : by_app_) std::sort(ids.begin(), ids.end(), by_key);
+  built_ = true;
+}
+
 MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, const std::map<std::string, std::string>& apps) {
   MigrationGraph g;
-  for (const auto& m : migrations) g.nodes_[m.key];
+  g.keys_.reserve(migrations.size() + 16);
+  g.nodes_.reserve(migrations.size() + 16);
+  for (const auto& m : migrations) g.intern(m.key, false);
 
   struct PendingCheck {
     MigrationKey from, to;
@@ -112,101 +179,110 @@ MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, 
     g.remove_replaced_nodes(m.key, replaced);
   }
   for (const auto& c : checks) {
-    auto it = g.nodes_.find(c.to);
-    if (it != g.nodes_.end() && it->second.dummy) g.missing_.push_back({c.from, c.to, c.span});
+    Id to = g.find(c.to);
+    if (to != kNone && g.nodes_[to].dummy) g.missing_.push_back({c.from, c.to, c.span});
   }
+  g.finish();
   return g;
 }
 
 bool MigrationGraph::contains(const MigrationKey& key) const {
-  auto it = nodes_.find(key);
-  return it != nodes_.end() && !it->second.dummy;
+  Id id = find(key);
+  return id != kNone && !nodes_[id].dummy;
+}
+
+std::vector<MigrationKey> MigrationGraph::app_nodes(const std::string& app,
+                                                    bool (*keep)(const MigrationGraph&, Id, const std::string&)) const {
+  std::vector<MigrationKey> out;
+  auto it = by_app_.find(app);
+  if (it == by_app_.end()) return out;
+  for (Id id : it->second)
+    if (nodes_[id].present && !nodes_[id].dummy && keep(*this, id, app)) out.push_back(keys_[id]);
+  if (!built_) std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::vector<MigrationKey> MigrationGraph::nodes(const std::string& app) const {
-  std::vector<MigrationKey> out;
-  for (auto it = nodes_.lower_bound({app, ""}); it != nodes_.end() && it->first.app == app; ++it)
-    if (!it->second.dummy) out.push_back(it->first);
-  return out;
+  return app_nodes(app, [](const MigrationGraph&, Id, const std::string&) { return true; });
 }
 
 std::vector<MigrationKey> MigrationGraph::leaves(const std::string& app) const {
-  std::vector<MigrationKey> out;
-  for (auto it = nodes_.lower_bound({app, ""}); it != nodes_.end() && it->first.app == app; ++it) {
-    if (it->second.dummy) continue;
-    bool has_same_app_child = std::any_of(it->second.children.begin(), it->second.children.end(),
-                                          [&](const MigrationKey& c) { return c.app == app; });
-    if (!has_same_app_child) out.push_back(it->first);
-  }
-  return out;
+  return app_nodes(app, [](const MigrationGraph& g, Id id, const std::string& a) {
+    return std::none_of(g.nodes_[id].children.begin(), g.nodes_[id].children.end(), [&](Id c) { return g.keys_[c].app == a; });
+  });
 }
 
 std::vector<MigrationKey> MigrationGraph::roots(const std::string& app) const {
+  return app_nodes(app, [](const MigrationGraph& g, Id id, const std::string& a) {
+    return std::none_of(g.nodes_[id].parents.begin(), g.nodes_[id].parents.end(), [&](Id p) { return g.keys_[p].app == a; });
+  });
+}
+
+std::vector<MigrationKey> MigrationGraph::keys_of(const std::vector<Id>& ids) const {
   std::vector<MigrationKey> out;
-  for (auto it = nodes_.lower_bound({app, ""}); it != nodes_.end() && it->first.app == app; ++it) {
-    if (it->second.dummy) continue;
-    bool has_same_app_parent = std::any_of(it->second.parents.begin(), it->second.parents.end(),
-                                           [&](const MigrationKey& p) { return p.app == app; });
-    if (!has_same_app_parent) out.push_back(it->first);
-  }
+  out.reserve(ids.size());
+  for (Id id : ids) out.push_back(keys_[id]);
   return out;
 }
 
-const std::set<MigrationKey>& MigrationGraph::parents(const MigrationKey& key) const {
-  auto it = nodes_.find(key);
-  return it == nodes_.end() ? kNoKeys : it->second.parents;
+std::vector<MigrationKey> MigrationGraph::parents(const MigrationKey& key) const {
+  Id id = find(key);
+  return id == kNone ? std::vector<MigrationKey>{} : keys_of(nodes_[id].parents);
 }
 
-const std::set<MigrationKey>& MigrationGraph::children(const MigrationKey& key) const {
-  auto it = nodes_.find(key);
-  return it == nodes_.end() ? kNoKeys : it->second.children;
+std::vector<MigrationKey> MigrationGraph::children(const MigrationKey& key) const {
+  Id id = find(key);
+  return id == kNone ? std::vector<MigrationKey>{} : keys_of(nodes_[id].children);
 }
 
-std::vector<MigrationKey> MigrationGraph::forwards_plan(const MigrationKey& target) const {
+void MigrationGraph::plan_from(Id target, std::vector<char>& done, std::vector<MigrationKey>& order) const {
   // Django's iterative_dfs: a stack of (node, processed) with parents pushed sorted.
-  std::vector<MigrationKey> order;
-  std::set<MigrationKey> done;
-  std::vector<std::pair<MigrationKey, bool>> stack{{target, false}};
+  std::vector<std::pair<Id, bool>> stack{{target, false}};
   while (!stack.empty()) {
     auto [node, processed] = stack.back();
     stack.pop_back();
-    if (done.count(node)) continue;
+    if (done[node]) continue;
     if (processed) {
-      done.insert(node);
-      if (contains(node)) order.push_back(node);
+      done[node] = 1;
+      if (!nodes_[node].dummy) order.push_back(keys_[node]);
       continue;
     }
     stack.push_back({node, true});
-    for (const auto& p : parents(node))
-      if (!done.count(p)) stack.push_back({p, false});
-    if (stack.size() > 4 * nodes_.size() + 16) break;  // a cycle: DJM105 reports it
+    for (Id p : nodes_[node].parents)
+      if (!done[p]) stack.push_back({p, false});
+    if (stack.size() > 4 * by_key_.size() + 16) break;  // a cycle: DJM105 reports it
   }
+}
+
+std::vector<MigrationKey> MigrationGraph::forwards_plan(const MigrationKey& target) const {
+  std::vector<MigrationKey> order;
+  Id id = find(target);
+  if (id == kNone) return order;
+  std::vector<char> done(keys_.size(), 0);
+  plan_from(id, done, order);
   return order;
 }
 
 std::vector<MigrationKey> MigrationGraph::full_plan() const {
+  // One walk shared by every leaf: what an earlier leaf's plan holds, with all
+  // its ancestors, is skipped, which is the union of the leaves' plans in order.
   std::vector<MigrationKey> plan;
-  std::set<MigrationKey> seen;
-  std::set<std::string> apps;
-  for (const auto& [key, node] : nodes_)
-    if (!node.dummy) apps.insert(key.app);
-  for (const auto& app : apps)
-    for (const auto& leaf : leaves(app))
-      for (const auto& k : forwards_plan(leaf))
-        if (seen.insert(k).second) plan.push_back(k);
+  std::vector<char> done(keys_.size(), 0);
+  for (const auto& [app, ids] : by_app_)
+    for (const auto& leaf : leaves(app)) plan_from(find(leaf), done, plan);
   return plan;
 }
 
 std::vector<std::vector<MigrationKey>> MigrationGraph::cycles() const {
   // Iterative colouring DFS; each back edge closes one cycle, reported from its lowest key.
   std::vector<std::vector<MigrationKey>> out;
-  std::map<MigrationKey, int> colour;  // 0 new, 1 on stack, 2 done
+  std::vector<char> colour(keys_.size(), 0);  // 0 new, 1 on stack, 2 done
   std::set<std::vector<MigrationKey>> seen;
-  for (const auto& [start, _] : nodes_) {
+  for (Id start : by_key_) {
     if (colour[start]) continue;
-    std::vector<std::pair<MigrationKey, std::vector<MigrationKey>>> stack;
-    std::vector<MigrationKey> path;
-    stack.push_back({start, std::vector<MigrationKey>(parents(start).begin(), parents(start).end())});
+    std::vector<std::pair<Id, std::vector<Id>>> stack;
+    std::vector<Id> path;
+    stack.push_back({start, nodes_[start].parents});
     colour[start] = 1;
     path.push_back(start);
     while (!stack.empty()) {
@@ -217,20 +293,19 @@ std::vector<std::vector<MigrationKey>> MigrationGraph::cycles() const {
         stack.pop_back();
         continue;
       }
-      MigrationKey next = pending.back();
+      Id next = pending.back();
       pending.pop_back();
-      int c = colour[next];
-      if (c == 1) {
+      if (colour[next] == 1) {
         auto from = std::find(path.begin(), path.end(), next);
-        std::vector<MigrationKey> cycle(from, path.end());
-        std::reverse(cycle.begin(), cycle.end());  // dependency order: parent first
+        std::vector<MigrationKey> cycle;
+        for (auto it = path.end(); it != from;) cycle.push_back(keys_[*--it]);  // dependency order: parent first
         auto lowest = std::min_element(cycle.begin(), cycle.end());
         std::rotate(cycle.begin(), lowest, cycle.end());
         if (seen.insert(cycle).second) out.push_back(cycle);
-      } else if (c == 0) {
+      } else if (colour[next] == 0) {
         colour[next] = 1;
         path.push_back(next);
-        stack.push_back({next, std::vector<MigrationKey>(parents(next).begin(), parents(next).end())});
+        stack.push_back({next, nodes_[next].parents});
       }
     }
   }

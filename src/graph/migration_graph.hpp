@@ -3,6 +3,7 @@
 // squashes replacing the keys they list, and dependencies that name nothing.
 #pragma once
 #include <compare>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -45,8 +46,9 @@ class MigrationGraph {
   std::vector<MigrationKey> leaves(const std::string& app) const;
   std::vector<MigrationKey> roots(const std::string& app) const;
   std::vector<MigrationKey> nodes(const std::string& app) const;
-  const std::set<MigrationKey>& parents(const MigrationKey& key) const;
-  const std::set<MigrationKey>& children(const MigrationKey& key) const;
+  // Sorted; empty for a key the graph does not hold.
+  std::vector<MigrationKey> parents(const MigrationKey& key) const;
+  std::vector<MigrationKey> children(const MigrationKey& key) const;
   const std::vector<UnresolvedDependency>& missing() const { return missing_; }
   // Keys removed because a squash replaced them, mapped to that squash.
   const std::map<MigrationKey, MigrationKey>& replaced() const { return replaced_; }
@@ -59,14 +61,31 @@ class MigrationGraph {
   std::vector<std::vector<MigrationKey>> cycles() const;
 
  private:
+  // Nodes are dense ids into keys_/nodes_: the graph of a large project is
+  // built for every check, and std::map<MigrationKey, ...> lookups were most of it.
+  using Id = std::uint32_t;
+  static constexpr Id kNone = ~Id{0};
   struct Node {
-    std::set<MigrationKey> parents;
-    std::set<MigrationKey> children;
-    bool dummy = false;  // named by a dependency but not on disk
+    std::vector<Id> parents;  // sorted by key once built
+    std::vector<Id> children;
+    bool dummy = false;       // named by a dependency but not on disk
+    bool present = true;      // false once a squash replaced it
   };
+  Id find(const MigrationKey& key) const;  // kNone unless present
+  Id intern(const MigrationKey& key, bool dummy);
   void add_dependency(const MigrationKey& child, const MigrationKey& parent);
   void remove_replaced_nodes(const MigrationKey& replacement, const std::vector<MigrationKey>& replaced);
-  std::map<MigrationKey, Node> nodes_;
+  void finish();
+  std::vector<MigrationKey> app_nodes(const std::string& app, bool (*keep)(const MigrationGraph&, Id, const std::string&)) const;
+  void plan_from(Id target, std::vector<char>& done, std::vector<MigrationKey>& order) const;
+  std::vector<MigrationKey> keys_of(const std::vector<Id>& ids) const;
+
+  std::vector<MigrationKey> keys_;
+  std::vector<Node> nodes_;
+  std::vector<Id> slots_;                           // open addressing over keys_, kNone when empty
+  std::map<std::string, std::vector<Id>> by_app_;  // sorted by key once built
+  std::vector<Id> by_key_;                          // every present id, sorted by key
+  bool built_ = false;
   std::vector<UnresolvedDependency> missing_;
   std::map<MigrationKey, MigrationKey> replaced_;
 };

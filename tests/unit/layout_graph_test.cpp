@@ -1,6 +1,8 @@
 // Layout discovery and the migration graph, on projects held in memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/memory_project.hpp"
 #include "support/process.hpp"
 
@@ -55,8 +57,8 @@ TEST(Graph, FirstLatestAndRunBefore) {
   files.insert(billing.begin(), billing.end());
   MemoryProject p(files);
   const auto& g = p.view->graph;
-  EXPECT_TRUE(g.parents({"billing", "0001_initial"}).count({"shop", "0001_initial"}));
-  EXPECT_TRUE(g.parents({"billing", "0002_y"}).count({"shop", "0002_x"}));
+  EXPECT_TRUE(std::ranges::count(g.parents({"billing", "0001_initial"}), MigrationKey{"shop", "0001_initial"}));
+  EXPECT_TRUE(std::ranges::count(g.parents({"billing", "0002_y"}), MigrationKey{"shop", "0002_x"}));
   EXPECT_TRUE(g.missing().empty());
   EXPECT_EQ(g.leaves("shop").size(), 1u);
 }
@@ -81,8 +83,8 @@ TEST(Graph, SquashRemapsDependenciesOnReplacedKeys) {
   MemoryProject p(files);
   const auto& g = p.view->graph;
   EXPECT_TRUE(g.missing().empty());
-  EXPECT_TRUE(g.parents({"shop", "0003_y"}).count({"shop", "0001_squashed_0002_x"}));
-  EXPECT_TRUE(g.parents({"billing", "0001_initial"}).count({"shop", "0001_squashed_0002_x"}));
+  EXPECT_TRUE(std::ranges::count(g.parents({"shop", "0003_y"}), MigrationKey{"shop", "0001_squashed_0002_x"}));
+  EXPECT_TRUE(std::ranges::count(g.parents({"billing", "0001_initial"}), MigrationKey{"shop", "0001_squashed_0002_x"}));
   EXPECT_EQ(g.leaves("shop"), (std::vector<MigrationKey>{{"shop", "0003_y"}}));
   EXPECT_EQ(g.replaced().at({"shop", "0002_x"}), (MigrationKey{"shop", "0001_squashed_0002_x"}));
 }
