@@ -150,7 +150,9 @@ std::vector<GraphInput> graph_inputs(const std::map<std::string, Migration>& mig
   std::vector<const Migration*> order;
   order.reserve(migrations.size());
   for (const auto& [path, m] : migrations) order.push_back(&m);
-  std::sort(order.begin(), order.end(), [](const Migration* a, const Migration* b) { return a->key < b->key; });
+  auto by_key = [](const Migration* a, const Migration* b) { return a->key < b->key; };
+  // Paths mostly sort as keys do already (a package named as its label).
+  if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
   std::vector<GraphInput> inputs;
   inputs.reserve(order.size());
   for (const Migration* m : order) inputs.push_back(GraphInput{m->key, m->label, m->facts && m->facts->usable() ? m->facts.get() : nullptr});

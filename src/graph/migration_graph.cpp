@@ -95,12 +95,26 @@ void MigrationGraph::remove_replaced_nodes(const MigrationKey& replacement, cons
   }
 }
 
+namespace {
+
+// The inputs come sorted and only the few nodes added after them are not:
+// sort that tail and merge it in, rather than sorting everything again.
+template <class T, class Less>
+void sort_mostly_sorted(std::vector<T>& ids, Less less) {
+  auto tail = std::is_sorted_until(ids.begin(), ids.end(), less);
+  if (tail == ids.end()) return;
+  std::sort(tail, ids.end(), less);
+  std::inplace_merge(ids.begin(), tail, ids.end(), less);
+}
+
+}  // namespace
+
 void MigrationGraph::finish() {
   by_key_.clear();
   for (Id id = 0; id < keys_.size(); ++id)
     if (nodes_[id].present) by_key_.push_back(id);
   auto by_key = [&](Id a, Id b) { return keys_[a] < keys_[b]; };
-  std::sort(by_key_.begin(), by_key_.end(), by_key);
+  sort_mostly_sorted(by_key_, by_key);
   std::vector<Id> rank(keys_.size(), kNone);
   for (Id r = 0; r < by_key_.size(); ++r) rank[by_key_[r]] = r;
   auto by_rank = [&](Id a, Id b) { return rank[a] < rank[b]; };
@@ -110,7 +124,7 @@ void MigrationGraph::finish() {
       edges->erase(std::unique(edges->begin(), edges->end()), edges->end());
     }
   }
-  for (auto& [app, ids] : by_app_) std::sort(ids.begin(), ids.end(), by_key);
+  for (auto& [app, ids] : by_app_) sort_mostly_sorted(ids, by_key);
   built_ = true;
 }
 
