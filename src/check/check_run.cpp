@@ -367,17 +367,7 @@ void CheckSession::read_models() {
     // The audit: what every migration builds, against what the models say
     // (read beside the parse of the target's migrations).
     if (!declared_.valid()) throw std::logic_error("CheckSession: an audit's target was built without its models");
-    DeclaredModels declared = declared_.get();
-    // Copied into this thread's heap: the models thread's arena holds its
-    // garbage around them, and would keep those pages for the rest of the run.
-    if (declared.models) {
-      auto own = std::make_unique<ProjectModels>(*declared.models);
-      declared.models = std::move(own);
-      decltype(declared.model_labels) labels = declared.model_labels;
-      declared.model_labels = std::move(labels);
-      malloc_trim(0);
-    }
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, std::move(declared), operations_.get());
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, declared_.get(), operations_.get());
     if (operations_) operations_->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);

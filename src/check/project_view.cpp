@@ -3,10 +3,8 @@
 #include <malloc.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstring>
 #include <exception>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -53,130 +51,68 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files, const S
       missed.push_back(wanted[i]);
     }
   }
-  parse_all(missed, home);
-  // A large parse's encodings go to disk now, not after the views are built:
-  // held until then, they were 15 MB of a cold audit's peak.
-  if (missed.size() >= 256) {
-    if (store_) {
-      store_->save();
-      store_->release_saved();
-    }
-    if (operations_) {
-      operations_->save();
-      operations_->release_saved();
-    }
+  // In batches: the texts of 12,000 migrations read at once, with their
+  // trees, were the peak of a cold audit.
+  constexpr std::size_t kBatch = 1024;
+  for (std::size_t from = 0; from < missed.size(); from += kBatch) {
+    std::vector<ParseWork> work;
+    for (std::size_t i = from; i < std::min(missed.size(), from + kBatch); ++i)
+      work.push_back({missed[i]->id, reader_.read(*missed[i]), &missed[i]->path});
+    parse_batch(work, home);
   }
   // What the parsers freed stays in their threads' arenas, where this thread
   // cannot reuse it: handed back, it is no part of the run's peak.
   if (missed.size() >= 64) malloc_trim(0);
 }
 
-namespace {
-
-// Lets threads share a reader that cannot be shared: one read at a time.
-class SerialReader : public ContentReader {
- public:
-  SerialReader(const ContentReader& inner, std::mutex& mutex) : inner_(inner), mutex_(mutex) {}
-  std::string read(const SnapshotFile& file) const override {
-    std::lock_guard lock(mutex_);
-    return inner_.read(file);
-  }
-
- private:
-  const ContentReader& inner_;
-  std::mutex& mutex_;
-};
-
-}  // namespace
-
-void FactsCache::parse_all(const std::vector<const SnapshotFile*>& files, const Snapshot* home) {
+void FactsCache::parse_batch(std::vector<ParseWork>& work, const Snapshot* home) {
   std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
-  if (files.size() < 64) threads = 1;  // not worth starting threads
+  if (work.size() < 64) threads = 1;  // not worth starting threads
   const bool evaluate = home && operations_;
-  struct Parsed {
-    std::shared_ptr<const MigrationFacts> facts;
-    std::string encoded;
-    std::optional<std::string> operations;
-  };
+  std::vector<std::shared_ptr<const MigrationFacts>> parsed(work.size());
+  std::vector<std::string> encoded(store_ ? work.size() : 0);
+  std::vector<std::optional<std::string>> operations(evaluate ? work.size() : 0);
   // Each parse is encoded for the store by the thread that made it, and in
   // an audit its tree evaluated for the operations memo there too.
-  auto parse_one = [&](const ContentReader& reader, const PythonParser& parser,
-                       std::optional<StandaloneOperations>& evaluator, const SnapshotFile& file) {
-    Parsed out;
+  auto parse_one = [&](const PythonParser& parser, std::optional<StandaloneOperations>& evaluator, std::size_t i) {
     std::optional<SyntaxTree> tree;
-    out.facts = std::make_shared<const MigrationFacts>(parse_migration(parser, reader.read(file), evaluate ? &tree : nullptr));
-    if (store_) out.encoded = encode_facts(*out.facts);
-    if (tree && out.facts->usable()) {
+    parsed[i] = std::make_shared<const MigrationFacts>(parse_migration(parser, std::move(work[i].text), evaluate ? &tree : nullptr));
+    if (store_) encoded[i] = encode_facts(*parsed[i]);
+    if (tree && parsed[i]->usable()) {
       if (!evaluator) evaluator.emplace(*home, parser);
-      if (auto ops = evaluator->evaluate(file.path, std::move(*tree))) out.operations = encode_model_value(*ops);
+      if (auto ops = evaluator->evaluate(*work[i].path, std::move(*tree))) operations[i] = encode_model_value(*ops);
     }
-    return out;
   };
-  auto keep = [&](const SnapshotFile& file, Parsed parsed) {
+  if (threads == 1) {
+    std::optional<StandaloneOperations> evaluator;
+    for (std::size_t i = 0; i < work.size(); ++i) parse_one(parser_, evaluator, i);
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; threads > 1 && t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        PythonParser parser;  // one per thread: a TSParser is not shareable
+        std::optional<StandaloneOperations> evaluator;
+        for (std::size_t i; (i = next++) < work.size();) parse_one(parser, evaluator, i);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  for (std::size_t i = 0; i < work.size(); ++i) {
     // The facts a run keeps are decoded here, in this thread's heap: made by
     // a parser thread, they would pin its arena's pages, which hold the
     // parse's garbage too, for the rest of the run (15 MB of a cold audit).
     if (threads > 1 && store_)
-      if (auto compact = decode_facts(parsed.encoded)) parsed.facts = std::make_shared<const MigrationFacts>(std::move(*compact));
-    if (store_) store_->add_encoded(file.id, std::move(parsed.encoded), facts_graph_flags(*parsed.facts));
-    if (evaluate && parsed.operations) operations_->add_encoded(file.id, std::move(*parsed.operations));
-    migrations_.emplace(file.id, std::move(parsed.facts));
+      if (auto compact = decode_facts(encoded[i])) parsed[i] = std::make_shared<const MigrationFacts>(std::move(*compact));
+    if (store_) store_->add_encoded(work[i].id, std::move(encoded[i]), facts_graph_flags(*parsed[i]));
+    if (evaluate && operations[i]) operations_->add_encoded(work[i].id, std::move(*operations[i]));
+    migrations_.emplace(work[i].id, parsed[i]);
     if (on_parse) on_parse(migrations_.size());
-  };
-  if (threads == 1) {
-    std::optional<StandaloneOperations> evaluator;
-    for (const SnapshotFile* f : files) keep(*f, parse_one(reader_, parser_, evaluator, *f));
-    return;
-  }
-  // The workers read, parse and encode, each with a reader of its own; this
-  // thread keeps the results in order as they come. Nothing waits for a
-  // batch: a text is read when a worker is free for it, and let go when parsed.
-  std::mutex mutex, read_mutex;
-  std::condition_variable done;
-  std::vector<std::optional<Parsed>> results(files.size());
-  std::exception_ptr error;
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> pool;
-  struct Joiner {  // the workers stop and are joined however this function is left
-    std::atomic<bool>& stop;
-    std::vector<std::thread>& pool;
-    ~Joiner() {
-      stop = true;
-      for (auto& t : pool) t.join();
-    }
-  } joiner{stop, pool};
-  for (std::size_t t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      try {
-        std::unique_ptr<ContentReader> own = reader_.for_another_thread();
-        SerialReader shared(reader_, read_mutex);
-        const ContentReader& reader = own ? *own : static_cast<const ContentReader&>(shared);
-        PythonParser parser;  // one per thread: a TSParser is not shareable
-        std::optional<StandaloneOperations> evaluator;
-        for (std::size_t i; !stop && (i = next++) < files.size();) {
-          Parsed parsed = parse_one(reader, parser, evaluator, *files[i]);
-          std::lock_guard lock(mutex);
-          results[i] = std::move(parsed);
-          done.notify_all();
-        }
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
-        done.notify_all();
-      }
-    });
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    Parsed parsed;
-    {
-      std::unique_lock lock(mutex);
-      done.wait(lock, [&] { return results[i].has_value() || error; });
-      if (!results[i]) std::rethrow_exception(error);
-      parsed = std::move(*results[i]);
-      results[i].reset();
-    }
-    keep(*files[i], std::move(parsed));
   }
 }
 

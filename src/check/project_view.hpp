@@ -36,8 +36,8 @@ class FactsCache {
   FactsCache(const ContentReader& reader, const PythonParser& parser, FactsStore* store = nullptr)
       : reader_(reader), parser_(parser), store_(store) {}
   std::shared_ptr<const MigrationFacts> migration(const SnapshotFile& file);
-  // Parses the files not parsed yet, on every core, each thread reading
-  // through a reader of its own (libgit2's repository is not shared).
+  // Parses the files not parsed yet, on every core: contents are read first,
+  // in this thread (libgit2's repository is not shared across threads).
   // `home` is the snapshot the files are in (for keep_operations).
   void prefetch(const std::vector<const SnapshotFile*>& files, const Snapshot* home = nullptr);
   // An audit replays every migration's operations: what prefetch parses
@@ -62,9 +62,14 @@ class FactsCache {
   const PythonParser& parser_;
   FactsStore* store_;
   OperationsStore* operations_ = nullptr;
-  // Reads and parses the files on every core and adds their facts (and,
-  // with `home` and keep_operations, their operations).
-  void parse_all(const std::vector<const SnapshotFile*>& files, const Snapshot* home);
+  struct ParseWork {
+    ObjectId id;
+    std::string text;
+    const std::string* path;
+  };
+  // Parses texts on every core and adds their facts (and, with `home` and
+  // keep_operations, their operations).
+  void parse_batch(std::vector<ParseWork>& work, const Snapshot* home = nullptr);
   std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> migrations_;
   std::unordered_map<ObjectId, std::optional<std::string>, ObjectIdHash> labels_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_out_;  // by app_summary_key

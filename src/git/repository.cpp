@@ -87,10 +87,6 @@ Repository Repository::another_handle() const {
   return open(where);
 }
 
-std::unique_ptr<ContentReader> Repository::for_another_thread() const {
-  return std::make_unique<Repository>(another_handle());
-}
-
 void Repository::use_index_for_libgit2() const {
   if (libgit2_index_set_) return;
   libgit2_index_set_ = true;

@@ -32,7 +32,6 @@ class Repository : public ContentReader {
   // A second handle on the same repository, for another thread: a
   // git_repository is not shared between threads.
   Repository another_handle() const;
-  std::unique_ptr<ContentReader> for_another_thread() const override;
 
   git_repository* raw() const { return repo_.get(); }
   // The working tree's root with a trailing '/', or "" for a bare repository.

@@ -1,7 +1,6 @@
 // A Snapshot is one state of the repository's files (a commit, the index or
 // the working tree) as path -> blob id; contents are read on demand.
 #pragma once
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,9 +51,6 @@ class ContentReader {
  public:
   virtual ~ContentReader() = default;
   virtual std::string read(const SnapshotFile& file) const = 0;
-  // A reader of the same files for another thread, when this one cannot be
-  // shared (a libgit2 handle); nullptr says: share this one, a read at a time.
-  virtual std::unique_ptr<ContentReader> for_another_thread() const { return nullptr; }
 };
 
 // Builds a snapshot of the *.py and config files under a plain directory.
