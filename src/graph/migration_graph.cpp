@@ -74,24 +74,20 @@ void MigrationGraph::remove_replaced_nodes(const MigrationKey& replacement, cons
     if (gone == kNone) continue;
     Node node = std::move(nodes_[gone]);
     nodes_[gone] = Node{{}, {}, false, false};
-    for (Id child : node.children) {
-      if (!nodes_[child].present) continue;
-      std::erase(nodes_[child].parents, gone);
-      if (!replaced.count(keys_[child])) {
+    // An edge to the gone node moves to the replacement, unless its other end
+    // is replaced too (that edge is inside the squash).
+    auto relink = [&](const std::vector<Id>& neighbours, std::vector<Id> Node::*back, std::vector<Id> Node::*forward) {
+      for (Id other : neighbours) {
+        if (!nodes_[other].present) continue;
+        std::erase(nodes_[other].*back, gone);
+        if (replaced.count(keys_[other])) continue;
         Id r = intern(replacement, false);
-        nodes_[r].children.push_back(child);
-        nodes_[child].parents.push_back(r);
+        (nodes_[r].*forward).push_back(other);
+        (nodes_[other].*back).push_back(r);
       }
-    }
-    for (Id parent : node.parents) {
-      if (!nodes_[parent].present) continue;
-      std::erase(nodes_[parent].children, gone);
-      if (!replaced.count(keys_[parent])) {
-        Id r = intern(replacement, false);
-        nodes_[r].parents.push_back(parent);
-        nodes_[parent].children.push_back(r);
-      }
-    }
+    };
+    relink(node.children, &Node::parents, &Node::children);
+    relink(node.parents, &Node::children, &Node::parents);
   }
 }
 
