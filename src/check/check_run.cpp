@@ -358,6 +358,20 @@ bool CheckSession::models_selected() const {
   return rule_selected(std::string(ModelsChangedWithoutMigration::kInfo.code), config_.select, config_.ignore);
 }
 
+// The models thread's result, copied into this thread's heap: made there, it
+// would pin that thread's arena, and the garbage around it, for the rest of
+// the run (~9 MB resident at the audit's peak); the arena is handed back.
+DeclaredModels CheckSession::declared_in_this_heap() {
+  DeclaredModels copy;
+  {
+    DeclaredModels made = declared_.get();
+    if (made.models) copy.models = std::make_unique<ProjectModels>(*made.models);
+    copy.model_labels = made.model_labels;
+  }
+  malloc_trim(0);
+  return copy;
+}
+
 void CheckSession::read_models() {
   if (!models_selected()) return;
   auto version = [&] {
@@ -367,7 +381,7 @@ void CheckSession::read_models() {
     // The audit: what every migration builds, against what the models say
     // (read beside the parse of the target's migrations).
     if (!declared_.valid()) throw std::logic_error("CheckSession: an audit's target was built without its models");
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, declared_.get(), operations_.get());
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, declared_in_this_heap(), operations_.get());
     if (operations_) operations_->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);

@@ -111,6 +111,7 @@ class CheckSession {
   // migrations are parsed (the version they were read for beside them).
   std::optional<DjangoVersion> audit_version_;
   std::future<DeclaredModels> declared_;
+  DeclaredModels declared_in_this_heap();
   bool models_audit_ = false;
   // With memoise_audit: the memo's answer (then no view is built), or the
   // key run() files its result under.
