@@ -294,15 +294,13 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   // encodings (~15 MB cold at 12,000 migrations) are not held through the
   // audit's peak. The other views find the target's facts in memory.
   auto save_parsed = [&] {
-    if (store_) {
-      store_->save();
-      store_->release_saved();
-    }
     // What the parse evaluated, too: the replay reads it back shard by shard.
-    if (operations_) {
-      operations_->save();
-      operations_->release_saved();
-    }
+    // The two stores are written side by side, 512 files between them: on
+    // one core, a sixth of a cold audit.
+    std::future<void> operations_saved;
+    if (operations_) operations_saved = std::async(std::launch::async, [this] { operations_->save_and_release(); });
+    if (store_) store_->save_and_release();
+    if (operations_saved.valid()) operations_saved.get();
     // The parser threads' arenas now hold nothing the run keeps.
     malloc_trim(0);
   };

@@ -327,13 +327,16 @@ void FactsStore::add_encoded(const ObjectId& blob, std::string bytes, std::uint8
   s.dirty = true;
 }
 
-void FactsStore::save() {
+void FactsStore::save(bool release) {
   if (dir_.empty()) return;
   static std::atomic<unsigned> counter{0};
   bool made_dir = false;
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     Shard* s = shards_[index].get();
-    if (!s || !s->dirty) continue;
+    if (!s || !s->dirty) {
+      if (release) shards_[index].reset();
+      continue;
+    }
     std::map<ObjectId, Shard::Entry> entries;
     std::size_t total = 0;
     for (const auto& [id, added] : s->added)
@@ -370,6 +373,8 @@ void FactsStore::save() {
       return;  // not writable: later shards would fail alike
     }
     s->dirty = false;
+    // Each shard as soon as it is written: a cold audit's peak is here.
+    if (release) shards_[index].reset();
   }
   if (!new_flags_.empty()) {
     std::error_code ec;
@@ -378,9 +383,5 @@ void FactsStore::save() {
   }
 }
 
-void FactsStore::release_saved() {
-  for (auto& s : shards_)
-    if (s && !s->dirty) s.reset();
-}
 
 }  // namespace hc

@@ -45,11 +45,11 @@ class FactsStore {
   void add_bytes(const ObjectId& blob, std::string bytes);
   // Writes the shards that gained entries, each to a temporary file renamed
   // over the old one, so a concurrent reader sees one whole version or the other.
-  void save();
-  // Frees the shards save() left clean (they are read again if asked for):
-  // the facts they held are decoded by now, and the audit that follows
-  // needs the memory more.
-  void release_saved();
+  void save() { save(false); }
+  // save(), then frees the shards it wrote or found clean (they are read
+  // again if asked for): the facts they held are decoded by now, and the
+  // audit that follows needs the memory more. Each goes once written.
+  void save_and_release() { save(true); }
 
   const std::string& dir() const { return dir_; }
   std::size_t hits() const { return hits_; }
@@ -69,6 +69,7 @@ class FactsStore {
     std::map<ObjectId, std::pair<std::string, std::uint8_t>> added;  // encoded this run
     std::set<ObjectId> used;                            // looked up or added this run
   };
+  void save(bool release);
   Shard& shard(const ObjectId& blob);
   // The encoded facts of `blob`, if the cache holds them.
   std::optional<std::string_view> payload(const ObjectId& blob);

@@ -21,8 +21,8 @@ class OperationsStore : public OperationsMemo {
   // The same, encoded already (by the thread that evaluated it).
   void add_encoded(const ObjectId& blob, std::string bytes) { store_.add_bytes(blob, std::move(bytes)); }
   void save() { store_.save(); }
-  // Frees what save() wrote; it is read again when asked for.
-  void release_saved() { store_.release_saved(); }
+  // save(), freeing what it wrote; it is read again when asked for.
+  void save_and_release() { store_.save_and_release(); }
   std::size_t hits() const { return store_.hits(); }
 
  private:

@@ -114,8 +114,14 @@ void FactsCache::parse_batch(std::vector<ParseWork>& work, const Snapshot* home)
     std::vector<std::shared_ptr<const MigrationFacts>> compact(work.size());
     for (std::size_t i = 0; i < work.size(); ++i)
       if (auto decoded = decode_facts(encoded[i])) compact[i] = std::make_shared<const MigrationFacts>(std::move(*decoded));
+    // The encodings the caches keep until they are saved, likewise: copied
+    // here, densely, and the threads' scattered ones freed after.
+    std::vector<std::string> encoded_here(encoded.begin(), encoded.end());
+    std::vector<std::optional<std::string>> operations_here(operations.begin(), operations.end());
     for (std::size_t i = 0; i < work.size(); ++i)
       if (compact[i]) parsed[i] = std::move(compact[i]);
+    encoded.swap(encoded_here);
+    operations.swap(operations_here);
   }
   for (std::size_t i = 0; i < work.size(); ++i) {
     if (store_) store_->add_encoded(work[i].id, std::move(encoded[i]), facts_graph_flags(*parsed[i]));
