@@ -89,10 +89,20 @@ bool rule_selected(const std::string& code, const std::vector<std::string>& sele
   return !matches_any(code, ignore);
 }
 
+void collect_findings(const CheckContext& ctx, const Config& settings, RuleGroup group, Findings& findings) {
+  for (const auto& rule : rule_registry()) {
+    if (group != RuleGroup::All && rule->reads_models() != (group == RuleGroup::ReadingModels)) continue;
+    if (rule_selected(std::string(rule->info().code), settings.select, settings.ignore)) rule->check(ctx, findings);
+  }
+}
+
 std::vector<Diagnostic> run_rules(const CheckContext& ctx, const Config& settings) {
   Findings findings;
-  for (const auto& rule : rule_registry())
-    if (rule_selected(std::string(rule->info().code), settings.select, settings.ignore)) rule->check(ctx, findings);
+  collect_findings(ctx, settings, RuleGroup::All, findings);
+  return finish_findings(ctx, settings, std::move(findings));
+}
+
+std::vector<Diagnostic> finish_findings(const CheckContext& ctx, const Config& settings, Findings findings) {
 
   // Suppression comments, and which of them silenced something.
   std::set<std::pair<std::string, int>> used;  // (path, comment line)
@@ -343,6 +353,14 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   if (show_progress && cache_->migrations_parsed() >= 250) std::fprintf(stderr, "\r\x1b[K");
   cache_->on_parse = nullptr;
   save_parsed();
+  // An audit's replay is serial: the rules that do not need its models run
+  // beside it, on the other core, from a context made before it starts.
+  if (options.all && models_selected())
+    findings_beside_replay_ = std::async(std::launch::async, [ctx = context(), settings = rule_settings()] {
+      Findings findings;
+      collect_findings(ctx, settings, RuleGroup::ReadingNoModels, findings);
+      return findings;
+    });
   read_models();
   if (store_) store_->save();
 }
@@ -427,6 +445,15 @@ CheckContext CheckSession::context() const {
   return ctx;
 }
 
+Config CheckSession::rule_settings() const {
+  Config settings = config_;
+  // A model change may go in before its migration, a commit apart: the team decides at the commit stage.
+  const std::string outdated(ModelsChangedWithoutMigration::kInfo.code);
+  if (options_.target == TargetKind::Staged && config_.outdated_on_commit && !config_.severity.count(outdated))
+    settings.severity[outdated] = *config_.outdated_on_commit;
+  return settings;
+}
+
 CheckResult CheckSession::run() const {
   if (memoised_) return *memoised_;
   CheckResult result;
@@ -436,12 +463,14 @@ CheckResult CheckSession::run() const {
   CheckContext ctx = context();
   for (const auto& [path, m] : target_->migrations)
     if (ctx.in_scope(path)) ++result.files_checked;
-  Config settings = config_;
-  // A model change may go in before its migration, a commit apart: the team decides at the commit stage.
-  const std::string outdated(ModelsChangedWithoutMigration::kInfo.code);
-  if (options_.target == TargetKind::Staged && config_.outdated_on_commit && !config_.severity.count(outdated))
-    settings.severity[outdated] = *config_.outdated_on_commit;
-  result.diagnostics = run_rules(ctx, settings);
+  Config settings = rule_settings();
+  if (findings_beside_replay_.valid()) {
+    Findings findings = findings_beside_replay_.get();
+    collect_findings(ctx, settings, RuleGroup::ReadingModels, findings);
+    result.diagnostics = finish_findings(ctx, settings, std::move(findings));
+  } else {
+    result.diagnostics = run_rules(ctx, settings);
+  }
   if (!options_.verbose)
     std::erase_if(result.diagnostics, [](const Diagnostic& d) { return d.verbose_only; });
   result.migrations_parsed = cache_->migrations_parsed();

@@ -14,6 +14,7 @@
 #include "models/model_state.hpp"
 #include "core/diagnostic.hpp"
 #include "core/object_id.hpp"
+#include "rules/rule.hpp"
 
 namespace hc {
 
@@ -121,6 +122,10 @@ class CheckSession {
   void read_models();
   bool models_selected() const;  // DJM501
   void require_views() const;
+  Config rule_settings() const;
+  // An audit's rules that read no models, run while the replay builds them
+  // (last: destroyed first, it waits for the thread, which reads the views).
+  mutable std::future<Findings> findings_beside_replay_;
 };
 
 CheckResult run_check(const CheckOptions& options, std::unique_ptr<Repository> repository = nullptr);
@@ -145,6 +150,12 @@ struct CheckContext;
 // with suppression comments and configured severities applied, in reading
 // order. Comments that silenced nothing in scope become DJM002 notes.
 std::vector<Diagnostic> run_rules(const CheckContext& ctx, const Config& settings);
+// run_rules in two steps: the selected rules of one group report into
+// `findings` (an audit runs those that read no models beside the replay),
+// then the findings are finished as run_rules returns them.
+enum class RuleGroup { All, ReadingNoModels, ReadingModels };
+void collect_findings(const CheckContext& ctx, const Config& settings, RuleGroup group, Findings& findings);
+std::vector<Diagnostic> finish_findings(const CheckContext& ctx, const Config& settings, Findings findings);
 
 // Whether `code` is selected by `select`/`ignore` (each a list of codes or prefixes).
 bool rule_selected(const std::string& code, const std::vector<std::string>& select, const std::vector<std::string>& ignore);

@@ -35,6 +35,9 @@ class Rule {
   virtual ~Rule() = default;
   virtual const RuleInfo& info() const = 0;
   virtual void check(const CheckContext& ctx, Findings& out) const = 0;
+  // Whether check() reads the context's models (DJM501's inputs): the other
+  // rules of an audit run while the migrations are replayed.
+  virtual bool reads_models() const { return false; }
 };
 
 // The span of a file-level finding: the first character of the file.

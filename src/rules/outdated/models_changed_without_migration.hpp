@@ -12,6 +12,7 @@ class ModelsChangedWithoutMigration final : public Rule {
                                   "a model change that no migration carries (makemigrations --check would fail)"};
   const RuleInfo& info() const override { return kInfo; }
   void check(const CheckContext& ctx, Findings& out) const override;
+  bool reads_models() const override { return true; }
 };
 
 }  // namespace hc
