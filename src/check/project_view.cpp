@@ -197,9 +197,9 @@ std::optional<std::set<std::string>> focused_apps(const ProjectView& view, Facts
   std::set<std::string> included;
   std::set<MigrationKey> reached;
   std::vector<std::pair<const App*, const MigrationModule*>> todo;
-  auto reach = [&](const App& app, const std::string& name) {
+  auto reach = [&](const App& app, std::string_view name) {
     for (const auto& m : app.migrations)
-      if ((name.empty() || m.name == name) && reached.insert({app.id, m.name}).second) todo.push_back({&app, &m});
+      if ((name.empty() || m.name == name) && reached.insert({app.id, std::string(m.name)}).second) todo.push_back({&app, &m});
   };
   std::vector<const App*> wave;
   auto include = [&](const App& app) {
@@ -347,8 +347,9 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
     if (!apps->count(app.id)) continue;
     for (const auto& module : app.migrations) {
       const SnapshotFile* file = view->snapshot.find(module.path);
-      Migration m{{app.id, module.name}, app.label, module.path, file->id, cache.migration(*file)};
-      view->migrations.emplace(module.path, std::move(m));
+      std::string path(module.path);
+      Migration m{{app.id, std::string(module.name)}, app.label, path, file->id, cache.migration(*file)};
+      view->migrations.emplace(std::move(path), std::move(m));
     }
   }
   view->loaded_apps = std::move(*apps);

@@ -97,15 +97,29 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
 
     const std::string prefix = app.migrations_dir + "/";
     std::span<const SnapshotFile> modules = snapshot.under(prefix);
+    // The module's name, when the file is one Django's loader would load.
+    auto module_name = [&](const SnapshotFile& module) -> std::optional<std::string_view> {
+      std::string_view rest = std::string_view(module.path).substr(prefix.size());
+      if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) return std::nullopt;
+      rest.remove_suffix(3);
+      // Django's loader skips private modules and editor backups.
+      if (rest.empty() || rest[0] == '_' || rest[0] == '~') return std::nullopt;
+      return rest;
+    };
+    std::size_t bytes = 0;
+    for (const SnapshotFile& module : modules)
+      if (module_name(module)) bytes += module.path.size();
+    auto paths = std::make_shared<std::string>();
+    paths->reserve(bytes);  // exactly: the views taken below stay valid
     app.migrations.reserve(modules.size());
     for (const SnapshotFile& module : modules) {
-      std::string_view rest = std::string_view(module.path).substr(prefix.size());
-      if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) continue;
-      std::string name(rest.substr(0, rest.size() - 3));
-      // Django's loader skips private modules and editor backups.
-      if (name.empty() || name[0] == '_' || name[0] == '~') continue;
-      app.migrations.push_back(MigrationModule{std::move(name), module.path, module.id});
+      auto name = module_name(module);
+      if (!name) continue;
+      std::string_view path(paths->data() + paths->size(), module.path.size());
+      paths->append(module.path);
+      app.migrations.push_back(MigrationModule{path.substr(prefix.size(), name->size()), path, module.id});
     }
+    app.module_paths = std::move(paths);
     // A package named `migrations` is an app's only when the app looks like one:
     // libraries ship helper packages of that name (wagtail.blocks.migrations).
     bool numbered = std::any_of(app.migrations.begin(), app.migrations.end(),

@@ -3,8 +3,10 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "git/snapshot.hpp"
@@ -13,10 +15,12 @@ namespace hc {
 
 class PythonParser;
 
+// Names and paths view their app's `module_paths`: a layout of 12,000
+// migrations is found on every check, and a string each was most of its cost.
 struct MigrationModule {
-  std::string name;  // module name: "0005_backfill", "fix_empty_data_in_lines"
-  std::string path;  // "shop/migrations/0005_backfill.py"
-  ObjectId id;       // its blob in the snapshot the layout was found in
+  std::string_view name;  // module name: "0005_backfill", "fix_empty_data_in_lines"
+  std::string_view path;  // "shop/migrations/0005_backfill.py"
+  ObjectId id;            // its blob in the snapshot the layout was found in
 };
 
 struct App {
@@ -25,6 +29,7 @@ struct App {
   std::string directory;       // "shop", "src/apps/shop"
   std::string migrations_dir;  // "shop/migrations"
   std::vector<MigrationModule> migrations;  // sorted by name
+  std::shared_ptr<const std::string> module_paths;  // what `migrations` view, shared by copies
   std::vector<std::string> models_paths;
 };
 
