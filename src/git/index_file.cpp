@@ -85,15 +85,18 @@ bool parse_cache_tree(Cursor& in, CacheTree& node, int depth) {
   node.children.resize(static_cast<std::size_t>(subtrees));
   for (auto& child : node.children)
     if (!parse_cache_tree(in, child, depth + 1)) return false;
+  // Git orders subtrees by name length first; sorted by name, child() can
+  // search them (the root of a 300-app repository has 300).
+  std::sort(node.children.begin(), node.children.end(), [](const CacheTree& a, const CacheTree& b) { return a.name < b.name; });
   return true;
 }
 
 }  // namespace
 
 const CacheTree* CacheTree::child(std::string_view component) const {
-  for (const auto& c : children)
-    if (c.name == component) return &c;
-  return nullptr;
+  auto it = std::lower_bound(children.begin(), children.end(), component,
+                             [](const CacheTree& c, std::string_view name) { return c.name < name; });
+  return it != children.end() && it->name == component ? &*it : nullptr;
 }
 
 namespace {

@@ -29,7 +29,7 @@ struct CacheTree {
   std::string name;      // the path component; "" for the root
   int entry_count = -1;  // -1: something under it was staged, its tree is not known
   ObjectId id;           // the directory's tree, when entry_count >= 0
-  std::vector<CacheTree> children;
+  std::vector<CacheTree> children;  // sorted by name
 
   bool valid() const { return entry_count >= 0; }
   const CacheTree* child(std::string_view component) const;

@@ -382,6 +382,7 @@ Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) c
   Snapshot snap;
   snap.name = std::move(name);
   const IndexFile* index = fast_index();
+  if (index) snap.reserve(index->entries.size());  // a commit near HEAD has about the index's files
   tree_files(repo_.get(), tree.get(), index && index->cache_tree ? &*index->cache_tree : nullptr, index, "", snap);
   return snap;
 }
@@ -390,6 +391,7 @@ Snapshot Repository::index_snapshot() const {
   if (const IndexFile* fast = fast_index()) {
     Snapshot snap;
     snap.name = "staged";
+    snap.reserve(fast->entries.size());
     for (const IndexEntry& e : fast->entries) {
       // During a conflicted merge the index holds stages 1-3; "ours" (2) is what the user keeps.
       if ((e.stage != 0 && e.stage != 2) || e.intent_to_add || e.mode == kGitlinkMode || !is_tracked_kind(e.path)) continue;
