@@ -160,9 +160,24 @@ void FactsStore::load(std::uint8_t index, Shard& s) const {
     std::string_view bytes(b.data() + payload, len);
     payload += len;
     if (id.bytes[0] != index) continue;
-    s.stored.emplace(id, Shard::Entry{bytes, flags, hash});
+    s.stored.push_back({id, Shard::Entry{bytes, flags, hash}});
   }
   if (payload != b.size()) return reject();
+  // Written sorted; a file that is not is still read, its first entry for an id kept.
+  auto by_id = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(s.stored.begin(), s.stored.end(), by_id)) std::stable_sort(s.stored.begin(), s.stored.end(), by_id);
+  s.stored.erase(std::unique(s.stored.begin(), s.stored.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 s.stored.end());
+}
+
+FactsStore::Shard::Entry* FactsStore::Shard::find_stored(const ObjectId& id) {
+  auto it = std::lower_bound(stored.begin(), stored.end(), id, [](const auto& e, const ObjectId& k) { return e.first < k; });
+  return it != stored.end() && it->first == id ? &it->second : nullptr;
+}
+
+void FactsStore::Shard::erase_stored(const ObjectId& id) {
+  auto it = std::lower_bound(stored.begin(), stored.end(), id, [](const auto& e, const ObjectId& k) { return e.first < k; });
+  if (it != stored.end() && it->first == id) stored.erase(it);
 }
 
 std::optional<std::string_view> FactsStore::payload(const ObjectId& blob) {
@@ -170,11 +185,11 @@ std::optional<std::string_view> FactsStore::payload(const ObjectId& blob) {
   std::string_view bytes;
   std::uint8_t flags = 0;
   if (auto it = s.added.find(blob); it != s.added.end()) std::tie(bytes, flags) = it->second;
-  else if (auto st = s.stored.find(blob); st != s.stored.end()) {
+  else if (Shard::Entry* st = s.find_stored(blob)) {
     // Payloads are checked when first used, not all at load: a run reads few of them.
-    Shard::Entry& e = st->second;
+    Shard::Entry& e = *st;
     if (!e.checked && entry_hash(e.bytes, e.flags) != e.hash) {
-      s.stored.erase(st);  // damaged: parsed again and rewritten
+      s.erase_stored(blob);  // damaged: parsed again and rewritten
       return std::nullopt;
     }
     e.checked = true;
@@ -216,7 +231,7 @@ std::vector<std::shared_ptr<const MigrationFacts>> FactsStore::find_many(const s
     if (!bytes[i]) continue;
     Shard& s = shard(blobs[i]);
     if (!out[i]) {
-      s.stored.erase(blobs[i]);  // damaged: parsed again and rewritten
+      s.erase_stored(blobs[i]);  // damaged: parsed again and rewritten
       continue;
     }
     s.used.insert(blobs[i]);

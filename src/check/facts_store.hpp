@@ -65,7 +65,11 @@ class FactsStore {
       std::uint64_t hash = 0;  // entry_hash of bytes and flags, as stored
       bool checked = false;    // hash compared with the bytes
     };
-    std::map<ObjectId, Entry> stored;                   // payloads, into `bytes`
+    // Payloads, into `bytes`, sorted by id as the file lists them: a check
+    // loads a hundred shards to look a hundred entries up.
+    std::vector<std::pair<ObjectId, Entry>> stored;
+    Entry* find_stored(const ObjectId& id);
+    void erase_stored(const ObjectId& id);
     std::map<ObjectId, std::pair<std::string, std::uint8_t>> added;  // encoded this run
     std::set<ObjectId> used;                            // looked up or added this run
   };
