@@ -398,5 +398,4 @@ void FactsStore::save(bool release) {
   }
 }
 
-
 }  // namespace hc
