@@ -205,12 +205,17 @@ std::shared_ptr<const MigrationFacts> FactsStore::find(const ObjectId& blob) {
   return find_many({blob}).front();
 }
 
-std::vector<std::shared_ptr<const MigrationFacts>> FactsStore::find_many(const std::vector<ObjectId>& blobs) {
+std::vector<std::shared_ptr<const MigrationFacts>> FactsStore::find_many(const std::vector<ObjectId>& blobs,
+                                                                         const std::atomic<bool>* stop) {
+  auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
   std::vector<std::optional<std::string_view>> bytes(blobs.size());
-  for (std::size_t i = 0; i < blobs.size(); ++i) bytes[i] = payload(blobs[i]);
+  for (std::size_t i = 0; i < blobs.size() && !stopped(); ++i) bytes[i] = payload(blobs[i]);
   std::vector<std::shared_ptr<const MigrationFacts>> out(blobs.size());
+  // Entries a stop left undecoded are not damaged ones: those are forgotten.
+  std::vector<char> decoded(blobs.size(), 0);
   auto decode = [&](std::size_t i) {
-    if (!bytes[i]) return;
+    if (!bytes[i] || stopped()) return;
+    decoded[i] = 1;
     if (auto facts = decode_facts(*bytes[i])) out[i] = std::make_shared<const MigrationFacts>(std::move(*facts));
   };
   std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
@@ -228,7 +233,7 @@ std::vector<std::shared_ptr<const MigrationFacts>> FactsStore::find_many(const s
     for (auto& th : pool) th.join();
   }
   for (std::size_t i = 0; i < blobs.size(); ++i) {
-    if (!bytes[i]) continue;
+    if (!decoded[i]) continue;
     Shard& s = shard(blobs[i]);
     if (!out[i]) {
       s.erase_stored(blobs[i]);  // damaged: parsed again and rewritten

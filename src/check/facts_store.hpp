@@ -5,6 +5,7 @@
 // missing, stale, corrupt or unwritable cache only costs a parse.
 #pragma once
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,7 +31,9 @@ class FactsStore {
   // Decoded facts for `blob`, or null when the cache does not hold it (or holds it damaged).
   std::shared_ptr<const MigrationFacts> find(const ObjectId& blob);
   // find() for many blobs, decoded on every core; null where the cache misses.
-  std::vector<std::shared_ptr<const MigrationFacts>> find_many(const std::vector<ObjectId>& blobs);
+  // Once `stop` is set, what is left is not looked up (null too).
+  std::vector<std::shared_ptr<const MigrationFacts>> find_many(const std::vector<ObjectId>& blobs,
+                                                               const std::atomic<bool>* stop = nullptr);
   void add(const ObjectId& blob, const MigrationFacts& facts);
   // The same, with the facts already encoded (by the thread that parsed them).
   void add_encoded(const ObjectId& blob, std::string bytes, std::uint8_t flags);

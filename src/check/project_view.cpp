@@ -21,7 +21,13 @@ namespace hc {
 std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& file) {
   auto it = migrations_.find(file.id);
   if (it != migrations_.end()) return it->second;
-  std::shared_ptr<const MigrationFacts> facts = store_ ? store_->find(file.id) : nullptr;
+  std::shared_ptr<const MigrationFacts> facts;
+  if (auto spare = spare_.find(file.id); spare != spare_.end()) {
+    facts = std::move(spare->second);
+    spare_.erase(spare);
+  } else if (store_) {
+    facts = store_->find(file.id);
+  }
   if (!facts) {
     facts = std::make_shared<const MigrationFacts>(parse_migration(parser_, reader_.read(file)));
     if (store_) store_->add(file.id, *facts);
@@ -31,11 +37,25 @@ std::shared_ptr<const MigrationFacts> FactsCache::migration(const SnapshotFile& 
   return facts;
 }
 
+void FactsCache::add_spare(const std::vector<ObjectId>& ids, std::vector<std::shared_ptr<const MigrationFacts>> facts) {
+  spare_.reserve(spare_.size() + ids.size());
+  for (std::size_t i = 0; i < ids.size() && i < facts.size(); ++i)
+    if (facts[i]) spare_.emplace(ids[i], std::move(facts[i]));
+}
+
 void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files, const Snapshot* home) {
   std::set<ObjectId> queued;
   std::vector<const SnapshotFile*> wanted;
-  for (const SnapshotFile* f : files)
-    if (!migrations_.count(f->id) && queued.insert(f->id).second) wanted.push_back(f);
+  for (const SnapshotFile* f : files) {
+    if (migrations_.count(f->id)) continue;
+    if (auto it = spare_.find(f->id); it != spare_.end()) {
+      migrations_.emplace(f->id, std::move(it->second));
+      spare_.erase(it);
+      if (on_parse) on_parse(migrations_.size());
+      continue;
+    }
+    if (queued.insert(f->id).second) wanted.push_back(f);
+  }
   std::vector<std::shared_ptr<const MigrationFacts>> cached(wanted.size());
   if (store_) {
     std::vector<ObjectId> ids;

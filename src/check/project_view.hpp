@@ -44,6 +44,9 @@ class FactsCache {
   // has them evaluated from the same tree and added to `memo`, so the replay
   // parses none of them again.
   void keep_operations(OperationsStore* memo) { operations_ = memo; }
+  // Facts looked up ahead of need (an audit reads the store while git
+  // compares the working tree): prefetch takes those its files ask for.
+  void add_spare(const std::vector<ObjectId>& ids, std::vector<std::shared_ptr<const MigrationFacts>> facts);
   std::optional<std::string> app_label(const SnapshotFile& file);
   // facts_graph_flags of a migration file, parsing it only when it may say
   // run_before or replaces (the words must be in the text for the parser to see them).
@@ -71,6 +74,7 @@ class FactsCache {
   // keep_operations, their operations).
   void parse_batch(std::vector<ParseWork>& work, const Snapshot* home = nullptr);
   std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> migrations_;
+  std::unordered_map<ObjectId, std::shared_ptr<const MigrationFacts>, ObjectIdHash> spare_;
   std::unordered_map<ObjectId, std::optional<std::string>, ObjectIdHash> labels_;
   std::unordered_map<ObjectId, bool, ObjectIdHash> reaches_out_;  // by app_summary_key
 };

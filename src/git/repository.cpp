@@ -423,7 +423,12 @@ Snapshot Repository::index_snapshot() const {
 
 Snapshot Repository::worktree_snapshot() const {
   if (workdir().empty()) throw Error("the repository is bare: it has no working tree to check (use --commit REV)");
-  Snapshot snap = index_snapshot();
+  return worktree_snapshot(index_snapshot());
+}
+
+Snapshot Repository::worktree_snapshot(Snapshot staged) const {
+  if (workdir().empty()) throw Error("the repository is bare: it has no working tree to check (use --commit REV)");
+  Snapshot snap = std::move(staged);
   snap.name = "worktree";
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;

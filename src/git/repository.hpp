@@ -53,6 +53,8 @@ class Repository : public ContentReader {
   Snapshot commit_snapshot(const ObjectId& commit, std::string name) const;
   Snapshot index_snapshot() const;
   Snapshot worktree_snapshot() const;
+  // The same, from the index's snapshot read before (a check starts work on it meanwhile).
+  Snapshot worktree_snapshot(Snapshot staged) const;
 
   // Paths of tracked kinds that differ between `commit`'s tree (or an empty
   // tree when nullopt) and the index.
