@@ -363,17 +363,19 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
     if (apps->count(app.id))
       for (const auto& module : app.migrations) files.push_back(view->snapshot.find(module.path));
   cache.prefetch(files, &view->snapshot);
+  // Apps and their migrations come in path order, mostly: each lands at the end.
+  auto file = files.begin();
   for (const auto& app : view->layout.apps) {
     if (!apps->count(app.id)) continue;
     for (const auto& module : app.migrations) {
-      const SnapshotFile* file = view->snapshot.find(module.path);
+      const SnapshotFile* f = *file++;
       std::string path(module.path);
-      Migration m{{app.id, std::string(module.name)}, app.label, path, file->id, cache.migration(*file)};
-      view->migrations.emplace(std::move(path), std::move(m));
+      Migration m{{app.id, std::string(module.name)}, app.label, path, f->id, cache.migration(*f)};
+      view->migrations.emplace_hint(view->migrations.end(), std::move(path), std::move(m));
     }
   }
   view->loaded_apps = std::move(*apps);
-  for (const auto& [path, m] : view->migrations) view->by_key.emplace(m.key, &m);
+  for (const auto& [path, m] : view->migrations) view->by_key.emplace_hint(view->by_key.end(), m.key, &m);
   view->graph = MigrationGraph::build(graph_inputs(view->migrations), ids);
   for (const auto& [path, m] : view->migrations)
     if (!m.facts || !m.facts->usable() || !m.facts->dependencies_complete) view->unreliable_apps.insert(m.key.app);

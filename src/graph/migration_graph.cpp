@@ -50,7 +50,12 @@ MigrationGraph::Id MigrationGraph::intern(const MigrationKey& key, bool dummy) {
   slots_[i] = id;
   keys_.push_back(key);
   nodes_.push_back(Node{{}, {}, dummy, true});
-  by_app_[key.app].push_back(id);
+  // Keys come app by app: the app's list is the one used last, mostly.
+  if (!last_app_ || keys_[last_app_key_].app != key.app) {
+    last_app_ = &by_app_[key.app];
+    last_app_key_ = id;
+  }
+  last_app_->push_back(id);
   return id;
 }
 
@@ -121,6 +126,7 @@ void MigrationGraph::finish() {
     }
   }
   for (auto& [app, ids] : by_app_) sort_mostly_sorted(ids, by_key);
+  last_app_ = nullptr;  // a copy of the graph would point into this one's map
   built_ = true;
 }
 
@@ -128,6 +134,10 @@ MigrationGraph MigrationGraph::build(const std::vector<GraphInput>& migrations, 
   MigrationGraph g;
   g.keys_.reserve(migrations.size() + 16);
   g.nodes_.reserve(migrations.size() + 16);
+  // Sized for every input at once: growing rehashes every key so far.
+  std::size_t slots = 64;
+  while (slots < 2 * (migrations.size() + 16)) slots *= 2;
+  g.slots_.assign(slots, kNone);
   for (const auto& m : migrations) g.intern(m.key, false);
 
   struct PendingCheck {

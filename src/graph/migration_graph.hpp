@@ -84,6 +84,8 @@ class MigrationGraph {
   std::vector<Node> nodes_;
   std::vector<Id> slots_;                           // open addressing over keys_, kNone when empty
   std::map<std::string, std::vector<Id>> by_app_;  // sorted by key once built
+  std::vector<Id>* last_app_ = nullptr;             // by_app_'s list of keys_[last_app_key_].app
+  Id last_app_key_ = 0;
   std::vector<Id> by_key_;                          // every present id, sorted by key
   bool built_ = false;
   std::vector<UnresolvedDependency> missing_;
