@@ -14,6 +14,7 @@
 #include "check/models_view.hpp"
 #include "check/operations_store.hpp"
 #include "check/project_view.hpp"
+#include "check/replay_memo.hpp"
 #include "check/result_memo.hpp"
 #include "models/model_extractor.hpp"
 #include "rules/outdated/models_changed_without_migration.hpp"
@@ -444,8 +445,12 @@ void CheckSession::read_models() {
     // The audit: what every migration builds, against what the models say
     // (read beside the parse of the target's migrations).
     if (!declared_.valid()) throw std::logic_error("CheckSession: an audit's target was built without its models");
-    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, declared_in_this_heap(), operations_.get());
+    std::optional<ReplayStatesStore> states;
+    if (operations_) states.emplace(ReplayStatesStore::dir_for(repo_->common_dir()));
+    AuditModels audit = read_audit_models(*target_, *repo_, *parser_, *audit_version_, declared_in_this_heap(), operations_.get(),
+                                          states ? &*states : nullptr);
     if (operations_) operations_->save();
+    if (states) states->save();
     models_before_ = std::move(audit.built);
     models_after_ = std::move(audit.declared);
     models_audit_ = true;

@@ -137,16 +137,32 @@ DeclaredModels extract_audit_models(const Snapshot& snapshot, const ProjectLayou
   return out;
 }
 
+namespace {
+
+bool renames_a_model(const std::vector<Operation>& operations) {
+  return std::any_of(operations.begin(), operations.end(),
+                     [](const Operation& op) { return op.kind == "RenameModel" || renames_a_model(op.nested); });
+}
+
+// What the replay must assume of a migration its facts cannot vouch for: that
+// it may repoint other apps' relations.
+bool reaches_other_apps(const Migration& m) {
+  return !m.facts || !m.facts->usable() || !m.facts->operations_complete || renames_a_model(m.facts->operations);
+}
+
+}  // namespace
+
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version, DeclaredModels declared, OperationsMemo* memo) {
+                              const DjangoVersion& version, DeclaredModels declared, OperationsMemo* memo,
+                              AppStatesMemo* states) {
   ModuleIndex index(view.snapshot, reader, parser);
   index.model_labels = std::move(declared.model_labels);
   AuditModels out;
   out.declared = std::move(declared.models);
   std::vector<PlannedMigration> plan;
   for (const auto& key : view.graph.full_plan())
-    if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path, m->blob});
-  out.built = std::make_unique<ProjectModels>(replay_migrations(plan, index, version, memo));
+    if (const Migration* m = view.find(key)) plan.push_back({m->label, m->path, m->blob, reaches_other_apps(*m)});
+  out.built = std::make_unique<ProjectModels>(replay_migrations(plan, index, version, memo, states));
   // A graph Django would refuse to load builds nothing hook-check can vouch for.
   for (const auto& app : view.layout.apps)
     if (!view.graph_reliable(app.id)) out.built->uncertain_apps.emplace(app.label, "its migration graph cannot be loaded");

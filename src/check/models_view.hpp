@@ -42,12 +42,14 @@ DeclaredModels extract_audit_models(const Snapshot& snapshot, const ProjectLayou
 // The audit's pair: what the view's migrations build, replayed in plan order,
 // and what its models say.
 class OperationsMemo;
+class AppStatesMemo;
 struct AuditModels {
   std::unique_ptr<ProjectModels> built, declared;
 };
 // With a memo, migrations whose operations it keeps are not parsed again.
 AuditModels read_audit_models(const ProjectView& view, const ContentReader& reader, const PythonParser& parser,
-                              const DjangoVersion& version, DeclaredModels declared, OperationsMemo* memo = nullptr);
+                              const DjangoVersion& version, DeclaredModels declared, OperationsMemo* memo = nullptr,
+                              AppStatesMemo* states = nullptr);
 
 // Whether any changed path is Python outside a migrations package: only then
 // can a model have changed.

@@ -18,6 +18,7 @@ class OperationsStore : public OperationsMemo {
 
   std::optional<ModelValue> find(const ObjectId& blob) override;
   void add(const ObjectId& blob, const ModelValue& operations) override;
+  bool contains(const ObjectId& blob) override { return store_.find_bytes(blob).has_value(); }
   // The same, encoded already (by the thread that evaluated it).
   void add_encoded(const ObjectId& blob, std::string bytes) { store_.add_bytes(blob, std::move(bytes)); }
   void save() { store_.save(); }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/sha1.hpp"
 #include "models/field_deconstruct.hpp"
 #include "models/model_extractor.hpp"
 
@@ -68,7 +69,19 @@ class Replayer {
     return ops.has_value();
   }
 
+  // Watched: whether the app's state depends on another module of the
+  // repository (then it is not kept between runs).
   void migration(const PlannedMigration& pm) {
+    index_.watch(pm.path);
+    apply_migration(pm);
+    if (index_.strayed()) strayed_.insert(pm.app_label);
+  }
+
+  std::set<std::string> strayed_;  // apps whose replay read another module
+  std::set<std::string> renamed_;  // apps that renamed a model (repointing other apps' relations)
+
+ private:
+  void apply_migration(const PlannedMigration& pm) {
     if (state_.uncertain_apps.count(pm.app_label)) return;
     path_ = pm.path;
     if (auto it = remembered_.find(pm.path); it != remembered_.end()) {
@@ -90,7 +103,6 @@ class Replayer {
       if (!apply(pm.app_label, op)) return;
   }
 
- private:
   ModuleIndex& index_;
   const DjangoVersion& version_;
   ProjectModels& state_;
@@ -155,6 +167,7 @@ class Replayer {
     if (kind == "DeleteModel") {
       state_.models.erase(m->key());
     } else if (kind == "RenameModel") {
+      renamed_.insert(label);
       std::string new_name = str_arg(op, 1, "new_name");
       ModelState moved = *m;
       std::string old_label = m->key();
@@ -370,8 +383,56 @@ std::optional<ModelValue> StandaloneOperations::evaluate(const std::string& path
   return out;
 }
 
-ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,
-                                OperationsMemo* memo) {
+namespace {
+
+// Which apps `states` answers for, and the keys of the others (to keep what
+// their replay builds); empty keys when the memo cannot be used at all.
+struct KeptStates {
+  std::map<std::string, ObjectId> keys;        // by label: apps kept, or to keep
+  std::map<std::string, ProjectModels> found;  // by label: states the memo had
+};
+
+KeptStates find_kept_states(const std::vector<PlannedMigration>& plan, const ModuleIndex& index, const DjangoVersion& version,
+                            OperationsMemo* memo, AppStatesMemo& states) {
+  KeptStates out;
+  // Apps whose operations reach others are replayed on every run, and their
+  // migrations are part of every key; their states must not depend on
+  // anything a key does not name, so each of their operations must be ones
+  // the memo holds (read from the migration alone).
+  std::set<std::string> reaching;
+  for (const auto& pm : plan)
+    if (pm.reaches_other_apps) reaching.insert(pm.app_label);
+  for (const auto& pm : plan)
+    if (reaching.count(pm.app_label) && (!memo || !memo->contains(pm.blob))) return out;
+  Sha1 base;
+  base.field(states.salt()).field(std::to_string(version.major)).field(std::to_string(version.minor));
+  base.field(version.source).field(version.auth_user_model).field(index.namespace_signature());
+  const ObjectId salt = base.finish();
+  ObjectId reaching_so_far;  // a running hash of the reaching apps' migrations
+  std::map<std::string, Sha1> hashers;
+  std::pair<const std::string, Sha1>* last = nullptr;
+  for (const auto& pm : plan) {
+    if (reaching.count(pm.app_label)) {
+      reaching_so_far = Sha1().id(reaching_so_far).field(pm.app_label).field(pm.path).id(pm.blob).finish();
+      continue;
+    }
+    if (!last || last->first != pm.app_label) {
+      auto [it, fresh] = hashers.try_emplace(pm.app_label);
+      if (fresh) it->second.id(salt).field(pm.app_label);
+      last = &*it;
+    }
+    last->second.id(reaching_so_far).field(pm.path).id(pm.blob);
+  }
+  for (auto& [label, hasher] : hashers) {
+    ObjectId key = hasher.id(reaching_so_far).finish();
+    if (auto kept = states.find(key)) out.found.emplace(label, std::move(*kept));
+    out.keys.emplace(label, key);
+  }
+  return out;
+}
+
+ProjectModels replay_plan(const std::vector<const PlannedMigration*>& plan, ModuleIndex& index, const DjangoVersion& version,
+                          OperationsMemo* memo, std::set<std::string>* strayed, std::set<std::string>* renamed) {
   ProjectModels state;
   state.version = version;
   Replayer replayer(index, version, state, memo);
@@ -381,15 +442,46 @@ ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, Modul
   for (std::size_t start = 0; start < plan.size(); start += kBatch) {
     std::vector<std::string> paths;
     for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i)
-      if (!replayer.remembered(plan[i])) paths.push_back(plan[i].path);
+      if (!replayer.remembered(*plan[i])) paths.push_back(plan[i]->path);
     index.preload(paths);
     for (std::size_t i = start; i < std::min(plan.size(), start + kBatch); ++i) {
-      replayer.migration(plan[i]);
-      index.forget(plan[i].path);
+      replayer.migration(*plan[i]);
+      index.forget(plan[i]->path);
     }
   }
   index.stop_watching();
   for (auto& [key, m] : state.models) normalise_options(m.options, version);
+  if (strayed) *strayed = std::move(replayer.strayed_);
+  if (renamed) *renamed = std::move(replayer.renamed_);
+  return state;
+}
+
+}  // namespace
+
+ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,
+                                OperationsMemo* memo, AppStatesMemo* states) {
+  std::vector<const PlannedMigration*> all;
+  all.reserve(plan.size());
+  for (const auto& pm : plan) all.push_back(&pm);
+  KeptStates kept;
+  if (states) kept = find_kept_states(plan, index, version, memo, *states);
+  if (kept.keys.empty()) return replay_plan(all, index, version, memo, nullptr, nullptr);
+
+  std::vector<const PlannedMigration*> rest;
+  for (const auto* pm : all)
+    if (!kept.found.count(pm->app_label)) rest.push_back(pm);
+  std::set<std::string> strayed, renamed;
+  ProjectModels state = replay_plan(rest, index, version, memo, &strayed, &renamed);
+  // An app the facts said renames nothing did: what was kept may miss its
+  // renames, so everything is replayed.
+  for (const auto& label : renamed)
+    if (kept.keys.count(label)) return replay_plan(all, index, version, memo, nullptr, nullptr);
+  for (const auto& [label, key] : kept.keys)
+    if (!kept.found.count(label) && !strayed.count(label)) states->add(key, state, label);
+  for (auto& [label, app] : kept.found) {
+    state.models.merge(app.models);
+    state.uncertain_apps.merge(app.uncertain_apps);
+  }
   return state;
 }
 

@@ -19,6 +19,9 @@ struct PlannedMigration {
   std::string app_label;
   std::string path;
   ObjectId blob;
+  // Whether its operations may change other apps' models (a RenameModel
+  // repoints their relations), or could not be read well enough to tell.
+  bool reaches_other_apps = true;
 };
 
 // A migration's `operations` as evaluated, kept between runs by blob id (the
@@ -29,6 +32,25 @@ class OperationsMemo {
   virtual ~OperationsMemo() = default;
   virtual std::optional<ModelValue> find(const ObjectId& blob) = 0;
   virtual void add(const ObjectId& blob, const ModelValue& operations) = 0;
+  // find() without decoding.
+  virtual bool contains(const ObjectId& blob) { return find(blob).has_value(); }
+};
+
+// Each app's replayed state, kept between runs (the check layer keeps them
+// on disk) under a key naming what the state depends on: this build, the
+// Django version, the repository's top-level packages, the app's migrations
+// in plan order, and every migration (in plan order) of the apps whose
+// operations reach other apps. An app whose replay looked at any other
+// module of the repository (a custom field's class) is not kept.
+class AppStatesMemo {
+ public:
+  virtual ~AppStatesMemo() = default;
+  // What identifies the build that replays (keys include it).
+  virtual std::string salt() const = 0;
+  // The app's models, and why its state is unknown if it is.
+  virtual std::optional<ProjectModels> find(const ObjectId& key) = 0;
+  // Keeps the models of `label` in `state` (and its uncertainty).
+  virtual void add(const ObjectId& key, const ProjectModels& state, const std::string& label) = 0;
 };
 
 // A migration's operations evaluated from a tree parsed for other ends (an
@@ -58,8 +80,9 @@ class StandaloneOperations {
   ModuleIndex index_;
 };
 
+// With `states`, apps whose key it holds are not replayed.
 ProjectModels replay_migrations(const std::vector<PlannedMigration>& plan, ModuleIndex& index, const DjangoVersion& version,
-                                OperationsMemo* memo = nullptr);
+                                OperationsMemo* memo = nullptr, AppStatesMemo* states = nullptr);
 
 // A field call as a migration or a model writes it, deconstructed.
 FieldState field_from_call(const std::string& name, const ModelValue& call, const ModuleIndex& index, const FieldOwner& owner);

@@ -1,5 +1,9 @@
 #include "models/project_models_codec.hpp"
 
+#include <algorithm>
+#include <set>
+#include <vector>
+
 #include "models/model_value_codec.hpp"
 
 namespace hc {
@@ -140,16 +144,35 @@ struct Reader : CodecReader {
 
 }  // namespace
 
-std::string encode_extracted_models(const ProjectModels& p, const std::map<std::string, std::string>& model_labels) {
+namespace {
+
+// One app's part (`only_app`), or the whole project's (null).
+std::string encode_models(const ProjectModels& p, const std::map<std::string, std::string>& model_labels,
+                          const std::string* only_app) {
   std::string out;
   put_size(out, static_cast<std::size_t>(p.version.major));
   put_size(out, static_cast<std::size_t>(p.version.minor));
   put_string(out, p.version.source);
   put_string(out, p.version.auth_user_model);
-  put_size(out, p.models.size());
+  auto ours = [&](const ModelState& m) { return !only_app || m.app_label == *only_app; };
+  put_size(out, static_cast<std::size_t>(std::count_if(p.models.begin(), p.models.end(), [&](const auto& e) { return ours(e.second); })));
   for (const auto& [key, m] : p.models) {
+    if (!ours(m)) continue;
     put_string(out, key);
     put_model(out, m);
+  }
+  if (only_app) {
+    std::map<std::string, std::string> uncertain;
+    if (auto it = p.uncertain_apps.find(*only_app); it != p.uncertain_apps.end()) uncertain.insert(*it);
+    put_strings(out, std::vector<std::string>{});
+    put_strings(out, std::set<std::string>{});
+    put_string_map(out, uncertain);
+    put_size(out, 0);
+    put_string_map(out, {});
+    put_string(out, "");
+    put_string(out, "");
+    put_string_map(out, {});
+    return out;
   }
   put_strings(out, p.unreadable);
   put_strings(out, p.unreadable_apps);
@@ -165,6 +188,14 @@ std::string encode_extracted_models(const ProjectModels& p, const std::map<std::
   put_string_map(out, model_labels);
   return out;
 }
+
+}  // namespace
+
+std::string encode_extracted_models(const ProjectModels& p, const std::map<std::string, std::string>& model_labels) {
+  return encode_models(p, model_labels, nullptr);
+}
+
+std::string encode_app_models(const ProjectModels& p, const std::string& label) { return encode_models(p, {}, &label); }
 
 std::optional<ExtractedModels> decode_extracted_models(std::string_view bytes) {
   Reader r{{bytes}};

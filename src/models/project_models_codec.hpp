@@ -21,5 +21,8 @@ struct ExtractedModels {
 
 std::string encode_extracted_models(const ProjectModels& models, const std::map<std::string, std::string>& model_labels);
 std::optional<ExtractedModels> decode_extracted_models(std::string_view bytes);
+// One app's models (by label) and, when its state is unknown, why; decoded
+// as above (the rest empty). The replay keeps each app's state so.
+std::string encode_app_models(const ProjectModels& models, const std::string& label);
 
 }  // namespace hc

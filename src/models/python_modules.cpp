@@ -175,6 +175,30 @@ ModuleIndex::ModuleIndex(const Snapshot& snapshot, const ContentReader& reader, 
   std::sort(roots_.begin(), roots_.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
+std::string ModuleIndex::namespace_signature() const {
+  std::string out;
+  for (const auto& root : roots_) {
+    const std::string prefix = root.empty() ? "" : root + "/";
+    std::set<std::string_view> names;
+    std::string_view last;
+    for (const SnapshotFile& file : snapshot_) {
+      std::string_view path = file.path;
+      if (!path.starts_with(prefix)) continue;
+      path.remove_prefix(prefix.size());
+      std::string_view name = path.substr(0, path.find('/'));
+      if (name != last) names.insert(last = name);  // paths are sorted: a package's files come together
+    }
+    out += prefix;
+    out.push_back('\n');
+    for (auto name : names) {
+      out += name;
+      out.push_back('\0');
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
 std::optional<std::string> ModuleIndex::path_for_module(const std::string& dotted) const {
   std::string rel;
   for (char c : dotted) rel.push_back(c == '.' ? '/' : c);

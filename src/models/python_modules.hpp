@@ -65,6 +65,10 @@ class ModuleIndex {
   // phase that is done with them gives their trees' memory back.
   void forget_all() const;
   std::string dotted_name_of_path(const std::string& path) const;
+  // The import roots and the top-level names under each: what decides
+  // whether a dotted name is the repository's (a memo keyed on it stays
+  // right when a package appears that an import would now find).
+  std::string namespace_signature() const;
   std::vector<std::string> paths_under(const std::string& directory) const;  // Python files, sorted
   std::string read_text(const std::string& path) const;
 
