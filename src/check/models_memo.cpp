@@ -5,6 +5,7 @@
 
 #include "check/facts_store.hpp"
 #include "check/memo_files.hpp"
+#include "core/sha1.hpp"
 #include "git/repository.hpp"
 #include "git/snapshot.hpp"
 #include "layout/project_layout.hpp"
@@ -46,7 +47,7 @@ ObjectId ModelsMemo::key_for(const Snapshot& snapshot, const ProjectLayout& layo
   // Paths only: which modules exist decides what an import finds; the
   // contents that matter are the read files' ids, checked by find().
   for (const SnapshotFile& f : snapshot) put(bytes, f.path);
-  return hash_bytes_as_blob(bytes);
+  return sha1_of(bytes);
 }
 
 std::optional<ExtractedModels> ModelsMemo::find(const ObjectId& key, const Snapshot& snapshot) const {

@@ -5,6 +5,7 @@
 
 #include "check/facts_store.hpp"
 #include "check/memo_files.hpp"
+#include "core/sha1.hpp"
 #include "git/repository.hpp"
 #include "git/snapshot.hpp"
 
@@ -53,7 +54,7 @@ ObjectId audit_key(const AuditInputs& in) {
     put(bytes, f.path);
     bytes.append(reinterpret_cast<const char*>(f.id.bytes.data()), f.id.bytes.size());
   }
-  return hash_bytes_as_blob(bytes);
+  return sha1_of(bytes);
 }
 
 std::string encode_check_result(const CheckResult& r) {

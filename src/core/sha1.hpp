@@ -1,6 +1,6 @@
-// SHA-1 over fields fed piecewise, as OpenSSL computes it (with the CPU's SHA
-// instructions where it has them): the replay memo's keys hash every
-// migration's path and blob id, per app. Fields are gathered and hashed at
+// SHA-1 as OpenSSL computes it (with the CPU's SHA instructions where it has
+// them, ten times libgit2's collision-detecting one): the memos' keys hash
+// every path and blob id of a tree. Fields are gathered and hashed at
 // once: a digest update call per 20-byte id cost more than the hashing.
 #pragma once
 #include <string>
@@ -9,6 +9,8 @@
 #include "core/object_id.hpp"
 
 namespace hc {
+
+ObjectId sha1_of(std::string_view bytes);
 
 class Sha1 {
  public:
@@ -22,7 +24,7 @@ class Sha1 {
     bytes_.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
     return *this;
   }
-  ObjectId finish() const;
+  ObjectId finish() const { return sha1_of(bytes_); }
 
  private:
   std::string bytes_;
