@@ -245,13 +245,14 @@ std::string normalized_value(std::string_view text) {
 // The part of a field's definition the database sees: Django's
 // Field.non_db_attrs left out, and `default`, which Django applies in Python
 // (db_default is the database's), so a change of choices alone alters nothing.
-std::string database_definition(const PyValue& field, const std::string& field_class) {
+std::string database_definition(const PyValue& field, const std::string& field_class,
+                                const std::map<std::string, std::string>& keywords) {
   static const std::set<std::string, std::less<>> kNonDatabase{
       "blank",     "choices",      "default",            "editable",   "error_messages", "help_text",
       "limit_choices_to", "on_delete", "related_name", "related_query_name", "validators", "verbose_name"};
   std::string out = field_class + "(";
   for (const auto& positional : field.items) out += normalized_value(positional.text) + ",";
-  for (const auto& [name, value] : keyword_arguments(field.text)) {
+  for (const auto& [name, value] : keywords) {
     if (kNonDatabase.count(name)) continue;
     std::string v = normalized_value(value);
     if (name == "to") v = lowercase(v);
@@ -501,17 +502,20 @@ FieldShape field_shape(const PyValue& field) {
   FieldShape shape;
   if (field.kind != PyValue::Kind::Call) return shape;
   shape.field_class = last_component(field.str);
+  // Read from the call's source once: the rules ask this of every field of every migration.
+  const std::map<std::string, std::string> keywords = keyword_arguments(field.text);
   std::string target;
-  if (auto to = keyword_source(field.text, "to")) {
+  if (auto to = keywords.find("to"); to != keywords.end()) {
     std::string decoded;
-    target = decode_string_literal(*to, decoded) ? decoded : *to;
+    target = decode_string_literal(to->second, decoded) ? decoded : to->second;
   } else if (kRelations.count(shape.field_class) && !field.items.empty()) {
     const PyValue& first = field.items[0];
     target = first.kind == PyValue::Kind::Str ? first.str : first.text;
   }
   shape.target = lowercase(last_component(target));
-  shape.nullable = field_flag(field, "null");
-  shape.database = database_definition(field, shape.field_class);
+  auto null = keywords.find("null");
+  shape.nullable = null != keywords.end() && null->second == "True";
+  shape.database = database_definition(field, shape.field_class, keywords);
   return shape;
 }
 
