@@ -17,6 +17,28 @@ const std::vector<std::string>& option_keys() {
   return keys;
 }
 
+// The same value as built, so the same canonical form, without building it
+// (the audit compares every field of every model; nearly all are alike).
+bool identical(const ModelValue& a, const ModelValue& b) {
+  if (a.kind != b.kind || a.boolean != b.boolean || a.text != b.text || a.items.size() != b.items.size() ||
+      a.keywords.size() != b.keywords.size() || (a.kind == ModelValue::Kind::Unknown && a.source != b.source))
+    return false;
+  for (std::size_t i = 0; i < a.items.size(); ++i)
+    if (!identical(a.items[i], b.items[i])) return false;
+  for (std::size_t i = 0; i < a.keywords.size(); ++i)
+    if (a.keywords[i].first != b.keywords[i].first || !identical(a.keywords[i].second, b.keywords[i].second)) return false;
+  return true;
+}
+
+bool identical(const FieldState& a, const FieldState& b) {
+  if (a.cls != b.cls || a.args.size() != b.args.size() || a.kwargs.size() != b.kwargs.size()) return false;
+  for (std::size_t i = 0; i < a.args.size(); ++i)
+    if (!identical(a.args[i], b.args[i])) return false;
+  for (auto x = a.kwargs.begin(), y = b.kwargs.begin(); x != a.kwargs.end(); ++x, ++y)
+    if (x->first != y->first || !identical(x->second, y->second)) return false;
+  return true;
+}
+
 std::string field_signature(const FieldState& f) {
   std::string s = f.cls + "(";
   for (const auto& a : f.args) s += a.canonical() + ",";
@@ -125,7 +147,7 @@ void diff_fields(const ModelState& a, const ModelState& b, bool audit, std::vect
   }
   for (const auto& nf : b.fields) {
     const FieldState* of = a.field(nf.name);
-    if (!of || field_signature(*of) == field_signature(nf) || same_auto_field(*of, nf)) continue;
+    if (!of || identical(*of, nf) || field_signature(*of) == field_signature(nf) || same_auto_field(*of, nf)) continue;
     ModelChange c = make_change(ModelChange::Kind::AlterField, b.app_label, b.name);
     c.field = nf.name;
     c.path = nf.path;
