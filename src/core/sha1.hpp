@@ -20,6 +20,11 @@ class Sha1 {
     bytes_.push_back('\0');
     return *this;
   }
+  // Bytes as they are, nothing added.
+  Sha1& raw(std::string_view bytes) {
+    bytes_ += bytes;
+    return *this;
+  }
   Sha1& id(const ObjectId& id) {
     bytes_.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
     return *this;

@@ -10,6 +10,8 @@ namespace {
 constexpr std::size_t kHashSize = 20;
 constexpr std::uint16_t kExtendedFlag = 0x4000;
 constexpr std::uint16_t kIntentToAdd = 0x2000;  // in the extended flags
+constexpr std::uint16_t kSkipWorktree = 0x4000;  // in the extended flags
+constexpr std::uint16_t kAssumeValid = 0x8000;
 
 std::uint32_t be32(const char* p) {
   auto b = [&](int i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])); };
@@ -124,15 +126,19 @@ std::optional<OneFile> parse_one_file(std::string_view bytes) {
     const char* fixed = in.take(62);
     if (!in.ok) return std::nullopt;
     IndexEntry e;
+    e.stat = IndexStat{be32(fixed), be32(fixed + 4), be32(fixed + 8), be32(fixed + 12), be32(fixed + 16),
+                       be32(fixed + 20), be32(fixed + 28), be32(fixed + 32), be32(fixed + 36)};
     e.mode = be32(fixed + 24);
     std::memcpy(e.id.bytes.data(), fixed + 40, kHashSize);
     const std::uint16_t flags = be16(fixed + 60);
     e.stage = (flags >> 12) & 3;
+    e.assume_unchanged = flags & kAssumeValid;
     if (flags & kExtendedFlag) {
       if (version < 3) return std::nullopt;
       const char* extended = in.take(2);
       if (!in.ok) return std::nullopt;
       e.intent_to_add = be16(extended) & kIntentToAdd;
+      e.skip_worktree = be16(extended) & kSkipWorktree;
     }
     // A sparse index keeps whole directories as entries: libgit2 expands them.
     if ((e.mode & 0170000) == 0040000) return std::nullopt;

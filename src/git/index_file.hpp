@@ -16,12 +16,22 @@
 
 namespace hc {
 
+// What git recorded of the file when it last read it: a working-tree file
+// with the same data is taken to be unchanged (unless racily clean).
+struct IndexStat {
+  std::uint32_t ctime_s = 0, ctime_ns = 0, mtime_s = 0, mtime_ns = 0;
+  std::uint32_t dev = 0, ino = 0, uid = 0, gid = 0, size = 0;
+};
+
 struct IndexEntry {
   std::string path;
   ObjectId id;
   std::uint32_t mode = 0;  // 0100644, 0100755, 0120000, 0160000
   int stage = 0;           // 1-3 during a conflicted merge
   bool intent_to_add = false;  // `git add -N`: known, not staged
+  bool assume_unchanged = false;  // `git update-index --assume-unchanged`
+  bool skip_worktree = false;     // sparse checkout: not in the working tree by design
+  IndexStat stat;
 };
 
 // One directory of the cache-tree extension.

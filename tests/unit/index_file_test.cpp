@@ -572,7 +572,7 @@ TEST_F(IndexFileRejects, SparseIndex) {
   }
 }
 
-TEST_F(IndexFileRejects, SplitIndexInAWorkingTreeCheckIsSaidInOneLine) {
+TEST_F(IndexFileRejects, SplitIndexIsReadByAWorkingTreeCheckUnlessLibgit2MustReadIt) {
   repo->git({"update-index", "--split-index"});
   repo->write("b/late.py", "x = 1\n");
   repo->git({"add", "b/late.py"});
@@ -581,8 +581,17 @@ TEST_F(IndexFileRejects, SplitIndexInAWorkingTreeCheckIsSaidInOneLine) {
   EXPECT_TRUE(parsed->split);
   Repository opened = Repository::open(repo->dir());
   EXPECT_EQ(opened.staged_paths(opened.head_commit()), std::vector<std::string>{"b/late.py"});
+  // The working tree is compared with the index as this reader reads it.
+  Snapshot worktree = opened.worktree_snapshot();
+  const SnapshotFile* late = worktree.find("b/late.py");
+  ASSERT_NE(late, nullptr);
+  EXPECT_EQ(late->id, hash_bytes_as_blob("x = 1\n"));
+  // An intent-to-add entry is left to libgit2's status, which cannot read a split index.
+  repo->write("b/later.py", "y = 2\n");
+  repo->git({"add", "-N", "b/later.py"});
+  Repository reopened = Repository::open(repo->dir());
   try {
-    (void)opened.worktree_snapshot();
+    (void)reopened.worktree_snapshot();
     ADD_FAILURE() << "libgit2 read a split index";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
