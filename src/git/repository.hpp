@@ -76,6 +76,8 @@ class Repository : public ContentReader {
   const IndexFile* fast_index() const;
   // The working tree's snapshot from the index read by index_file.hpp; see the definition.
   std::optional<Snapshot> worktree_from_index(Snapshot& staged) const;
+  bool may_filter(const IndexFile& index) const;
+  mutable std::optional<bool> may_filter_;
   // Points libgit2 at $GIT_INDEX_FILE, before a call that reads the index through it.
   void use_index_for_libgit2() const;
   // Throws the one-line reason when libgit2 fails on an index kind it cannot read.
