@@ -16,7 +16,7 @@ static_assert(sizeof(Span) == 16 && sizeof(PyValue) == 104 && sizeof(Argument) =
                   sizeof(MigrationFacts::Comment) == 40 && sizeof(ImportFact) == 144 && sizeof(NameUse) == 80 &&
                   sizeof(CallFact) == 144 && sizeof(ForLoopFact) == 136 && sizeof(AssignmentFact) == 112 &&
                   sizeof(FunctionFacts) == 240 && sizeof(StringConstant) == 80 && sizeof(ModuleCode) == 208 &&
-                  sizeof(MigrationFacts) == 464,
+                  sizeof(MigrationFacts) == 272,
               "a facts struct changed: update facts_codec.cpp (and bump kFactsFormat)");
 #endif
 
@@ -55,6 +55,7 @@ class Reader {
  public:
   explicit Reader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {}
   bool done() const { return p_ == end_; }
+
   std::uint64_t u() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -317,6 +318,18 @@ ModuleCode get_code(Reader& r) {
   return c;
 }
 
+// The code section alone, as decode_facts leaves it for later.
+std::optional<ModuleCode> decode_module_code(std::string_view bytes) {
+  try {
+    Reader r(bytes);
+    ModuleCode code = get_code(r);
+    if (!r.done()) return std::nullopt;
+    return code;
+  } catch (const std::exception&) {  // Malformed, bad_alloc: nothing said, as for an unreadable module
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::string encode_facts(const MigrationFacts& f) {
@@ -350,7 +363,10 @@ std::string encode_facts(const MigrationFacts& f) {
     w.s(c.text);
   });
   w.u(f.code_fingerprint);
-  put(w, f.code);
+  // Framed, so a reader can leave it for later and still see a truncated entry.
+  Writer code;
+  put(code, *f.code);
+  w.s(code.out);
   return std::move(w.out);
 }
 
@@ -390,7 +406,9 @@ std::optional<MigrationFacts> decode_facts(std::string_view bytes) {
       return c;
     });
     f.code_fingerprint = r.u();
-    f.code = get_code(r);
+    // The module's code, decoded when a rule asks for it (the entry's
+    // checksum, checked when its shard was read, stands for its bytes).
+    f.code = LazyModuleCode::encoded(r.s(), decode_module_code);
     if (!r.done()) return std::nullopt;
     return f;
   } catch (const Malformed&) {

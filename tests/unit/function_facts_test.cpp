@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
     operations = []
 )");
   ASSERT_TRUE(f.usable());
-  const ModuleCode& code = f.code;
+  const ModuleCode& code = *f.code;
   ASSERT_EQ(code.imports.size(), 8u);
   EXPECT_EQ(code.imports[0].name, "shop");
   EXPECT_EQ(code.imports[0].target, "shop");
@@ -75,8 +75,8 @@ class Migration(migrations.Migration):
     operations = [migrations.RunPython(backfill_totals)]
 )");
   ASSERT_TRUE(f.usable());
-  ASSERT_EQ(f.code.functions.size(), 1u);
-  const FunctionFacts& fn = *f.code.function("backfill_totals");
+  ASSERT_EQ(f.code->functions.size(), 1u);
+  const FunctionFacts& fn = *f.code->function("backfill_totals");
   EXPECT_EQ(fn.span.start, (Position{4, 5}));
   EXPECT_EQ(fn.parameters, (std::vector<std::string>{"apps", "schema_editor"}));
 
@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
     operations = []
 )");
   ASSERT_TRUE(f.usable());
-  const FunctionFacts* fn = f.code.function("forwards");
+  const FunctionFacts* fn = f.code->function("forwards");
   ASSERT_NE(fn, nullptr);
   EXPECT_EQ(fn->parameters, (std::vector<std::string>{"apps", "schema_editor", "batch"}));
   for (const char* name : {"apps", "schema_editor", "args", "batch", "kwargs", "cursor", "error", "pk", "total",
@@ -202,19 +202,19 @@ def forwards(apps, schema_editor):
     Order = apps.get_model("shop", "Order")
 )");
   ASSERT_TRUE(f.usable());
-  EXPECT_EQ(f.code.module_docstring, "Backfill totals before the column becomes NOT NULL.");
-  EXPECT_EQ(f.code.migration_docstring, "Adds the trigger.");
-  const StringConstant* sql = f.code.string_constant("FORWARD_SQL");
+  EXPECT_EQ(f.code->module_docstring, "Backfill totals before the column becomes NOT NULL.");
+  EXPECT_EQ(f.code->migration_docstring, "Adds the trigger.");
+  const StringConstant* sql = f.code->string_constant("FORWARD_SQL");
   ASSERT_NE(sql, nullptr);
   EXPECT_NE(sql->text.find("-- the ORM"), std::string::npos);
   EXPECT_EQ(sql->span.start, (Position{4, 1}));
   EXPECT_EQ(sql->span.end.line, 7);
-  EXPECT_EQ(f.code.string_constant("LIMIT"), nullptr);
-  EXPECT_EQ(f.code.string_constant("STATEMENTS"), nullptr);  // a tuple with a list inside is not only strings
-  EXPECT_EQ(f.code.comment_only_lines, (std::set<int>{15}));
+  EXPECT_EQ(f.code->string_constant("LIMIT"), nullptr);
+  EXPECT_EQ(f.code->string_constant("STATEMENTS"), nullptr);  // a tuple with a list inside is not only strings
+  EXPECT_EQ(f.code->comment_only_lines, (std::set<int>{15}));
   // The later definition is the one Python keeps.
-  ASSERT_EQ(f.code.functions.size(), 2u);
-  EXPECT_EQ(f.code.function("forwards"), &f.code.functions[1]);
+  ASSERT_EQ(f.code->functions.size(), 2u);
+  EXPECT_EQ(f.code->function("forwards"), &f.code->functions[1]);
   EXPECT_EQ(dotted_prefix("Order.objects.filter().all()[]"), "Order.objects.filter");
 }
 
@@ -228,8 +228,8 @@ class Migration(migrations.Migration):
     """Not a docstring either."""
 )");
   ASSERT_TRUE(f.usable());
-  EXPECT_EQ(f.code.module_docstring, "");
-  EXPECT_EQ(f.code.migration_docstring, "");
+  EXPECT_EQ(f.code->module_docstring, "");
+  EXPECT_EQ(f.code->migration_docstring, "");
 }
 
 TEST(FunctionFacts, MigrationNotesAreFreeStandingComments) {
@@ -263,7 +263,7 @@ class Migration(migrations.Migration):
     ]
 )");
   ASSERT_TRUE(f.usable());
-  EXPECT_EQ(f.code.migration_notes,
+  EXPECT_EQ(f.code->migration_notes,
             (std::vector<std::string>{"# CONCURRENTLY cannot run in a transaction.\n",
                                       "# Each statement is its own operation so a failure names it.\n",
                                       "# The old search triggers are replaced by the search_document column.\n"}));

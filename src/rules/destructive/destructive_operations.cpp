@@ -143,7 +143,7 @@ bool only_deletes_rows(const Operation& op, const MigrationFacts& facts) {
   if (!op.from_django || op.kind != "RunPython") return false;
   const Argument* code = op.argument(0, "code");
   if (!code || code->value.kind != PyValue::Kind::Name) return false;
-  const FunctionFacts* function = facts.code.function(code->value.str);
+  const FunctionFacts* function = facts.code->function(code->value.str);
   if (!function || function->calls.empty() || !function->loops.empty()) return false;
   bool deletes = false;
   for (const auto& call : function->calls) {

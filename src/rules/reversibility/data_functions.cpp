@@ -212,7 +212,7 @@ void for_each_data_function(const CheckContext& ctx, const DataFunctionVisitor& 
     for (const Argument* code : {op.argument(0, "code"), op.argument(1, "reverse_code")}) {
       // Only a plain name can be a function of this module; `utils.forwards` lives elsewhere.
       if (!code || code->value.kind != PyValue::Kind::Name || code->value.str.find('.') != std::string::npos) continue;
-      const FunctionFacts* function = m.facts->code.function(code->value.str);
+      const FunctionFacts* function = m.facts->code->function(code->value.str);
       if (!function || !seen.insert({m.path, function->name}).second) continue;
       visit(m, *function);
     }

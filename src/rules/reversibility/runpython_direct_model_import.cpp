@@ -88,7 +88,7 @@ void RunPythonDirectModelImport::check(const CheckContext& ctx, Findings& out) c
         if (local.name == use.name) import = &local;
       if (!import) {
         if (function.binds_locally(use.name)) continue;
-        import = m.facts->code.import(use.name);
+        import = m.facts->code->import(use.name);
       }
       if (!import || import->name == "*") continue;
       std::string resolved = import->target + dotted_prefix(use.chain).substr(use.name.size());

@@ -45,7 +45,7 @@ bool runs_on_database(const Operation& separate, const Operation& nested) {
 
 // Sorts one operation into data or schema work. SeparateDatabaseAndState is
 // opened and its state_operations left out: they change no table.
-void sort_work(const Operation& op, const ModuleCode& code, MigrationWork& work) {
+void sort_work(const Operation& op, const LazyModuleCode& code, MigrationWork& work) {
   if (!op.from_django || changes_no_table(op)) return;
   if (op.kind == "SeparateDatabaseAndState") {
     for (const auto& nested : op.nested)
@@ -57,7 +57,7 @@ void sort_work(const Operation& op, const ModuleCode& code, MigrationWork& work)
     return;
   }
   if (does_nothing(op)) return;
-  switch (data_work(op, code)) {
+  switch (data_work(op, *code)) {
     case DataWork::Rows: work.data.push_back(&op); break;
     case DataWork::Schema: work.schema.push_back(&op); break;
     case DataWork::Unknown: break;

@@ -24,7 +24,7 @@ bool is_directive(std::string_view comment) {
 // A `#` comment on the lines `span` covers, or in the block of comment lines directly above it.
 bool commented(const MigrationFacts& facts, const Span& span) {
   int above = span.start.line - 1;
-  while (facts.code.comment_only_lines.count(above)) --above;
+  while (facts.code->comment_only_lines.count(above)) --above;
   for (const auto& comment : facts.comments) {
     bool inside = comment.line >= span.start.line && comment.line <= span.end.line;
     bool on_block_above = comment.line > above && comment.line < span.start.line;
@@ -35,7 +35,7 @@ bool commented(const MigrationFacts& facts, const Span& span) {
 
 // A note on the whole migration with at least one line meant for people.
 bool has_migration_note(const MigrationFacts& facts) {
-  for (const auto& note : facts.code.migration_notes) {
+  for (const auto& note : facts.code->migration_notes) {
     std::size_t start = 0;
     while (start < note.size()) {
       std::size_t end = note.find('\n', start);
@@ -59,7 +59,7 @@ enum class SqlDocs { Documented, Undocumented, OutOfSight };
 // file, a helper's result). A list is documented when one of its items is.
 SqlDocs sql_docs(const MigrationFacts& facts, const PyValue& v) {
   if (v.kind == PyValue::Kind::Name) {
-    const StringConstant* constant = facts.code.string_constant(v.str);
+    const StringConstant* constant = facts.code->string_constant(v.str);
     if (!constant) return SqlDocs::OutOfSight;
     return has_sql_comment(constant->text) || commented(facts, constant->span) ? SqlDocs::Documented
                                                                                 : SqlDocs::Undocumented;
@@ -86,7 +86,7 @@ void UndocumentedRawSql::check(const CheckContext& ctx, Findings& out) const {
     if (op.kind != "RunSQL" || !op.from_django) return;
     const MigrationFacts& facts = *m.facts;
     // A docstring or a free-standing comment on the module or the Migration class explains the whole migration.
-    if (!facts.code.module_docstring.empty() || !facts.code.migration_docstring.empty() || has_migration_note(facts))
+    if (!facts.code->module_docstring.empty() || !facts.code->migration_docstring.empty() || has_migration_note(facts))
       return;
     if (commented(facts, op.span)) return;
     const Argument* forward = op.argument(0, "sql");
