@@ -98,7 +98,8 @@ TEST_F(WorktreeSnapshot, ATouchedButUnchangedFileIsTheIndexs) {
   repo->write("shop/models.py", "A = 1\n");
   struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
-  const SnapshotFile* models = worktree().find("shop/models.py");
+  Snapshot snap = worktree();
+  const SnapshotFile* models = snap.find("shop/models.py");
   ASSERT_NE(models, nullptr);
   EXPECT_FALSE(models->on_disk);
 }
@@ -112,7 +113,8 @@ TEST_F(WorktreeSnapshot, AFileAFilterRewritesIsUnchangedWhenOnlyTouched) {
   std::string path = repo->dir() + "/shop/models.py";
   struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
-  const SnapshotFile* models = worktree().find("shop/models.py");
+  Snapshot snap = worktree();
+  const SnapshotFile* models = snap.find("shop/models.py");
   ASSERT_NE(models, nullptr);
   EXPECT_FALSE(models->on_disk);
 }
@@ -124,7 +126,8 @@ TEST_F(WorktreeSnapshot, AModifiedFileOfAnotherSizeIsSeenEvenWithTheSameTimes) {
   repo->write("shop/models.py", "A = 12345\n");
   struct timespec times[2] = {before.st_atim, before.st_mtim};
   ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
-  const SnapshotFile* models = worktree().find("shop/models.py");
+  Snapshot snap = worktree();
+  const SnapshotFile* models = snap.find("shop/models.py");
   ASSERT_NE(models, nullptr);
   EXPECT_TRUE(models->on_disk);
   EXPECT_EQ(models->id.hex(), blob_of(*repo, "shop/models.py"));
