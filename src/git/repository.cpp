@@ -452,11 +452,6 @@ OnDisk compare_with_index(const std::string& root, const IndexEntry& e, const st
   return same && !racy ? OnDisk::Same : OnDisk::Check;
 }
 
-ObjectId blob_id_of(std::string_view bytes) {
-  Sha1 blob;
-  return blob.raw("blob " + std::to_string(bytes.size())).raw(std::string_view("\0", 1)).raw(bytes).finish();
-}
-
 }  // namespace
 
 // Whether git may store a file other than as it is on disk: line-end
@@ -582,7 +577,7 @@ std::optional<Snapshot> Repository::worktree_from_index(Snapshot& staged) const 
     std::error_code ec;
     if (!std::filesystem::is_regular_file(root + e.path, ec)) continue;  // a directory now: as libgit2 left it
     std::string bytes = read_file_bytes(root + e.path);
-    ObjectId id = blob_id_of(bytes);
+    ObjectId id = hash_bytes_as_blob(bytes);
     if (id == e.id) continue;
     // Touched, not changed, where a filter (core.autocrlf, .gitattributes) makes the stored blob differ from the file.
     // (libgit2 reads the index and the attributes to say: 90M instructions, asked only where filters may be.)
@@ -596,7 +591,7 @@ std::optional<Snapshot> Repository::worktree_from_index(Snapshot& staged) const 
   for (auto& path : untracked) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(root + path, ec)) continue;
-    ObjectId id = blob_id_of(read_file_bytes(root + path));
+    ObjectId id = hash_bytes_as_blob(read_file_bytes(root + path));
     snap.put(SnapshotFile{std::move(path), id, true});
   }
   return snap;
@@ -734,9 +729,8 @@ std::string Repository::hooks_dir() const {
 }
 
 ObjectId hash_bytes_as_blob(std::string_view bytes) {
-  git_oid oid;
-  git_check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "git_odb_hash");
-  return from_git_oid(oid);
+  // OpenSSL's SHA-1: the working tree's changed files and the read checks hash whole files.
+  return Sha1().raw("blob " + std::to_string(bytes.size())).raw(std::string_view("\0", 1)).raw(bytes).finish();
 }
 
 }  // namespace hc

@@ -25,6 +25,11 @@ std::set<std::string> paths_of(const Snapshot& snap) {
   return out;
 }
 
+void set_times(const std::string& path, const struct timespec& accessed, const struct timespec& modified) {
+  struct timespec times[2] = {accessed, modified};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+}
+
 std::string blob_of(const GitRepo& repo, const std::string& path) {
   std::string id = repo.git({"hash-object", path});
   while (!id.empty() && id.back() == '\n') id.pop_back();
@@ -96,8 +101,7 @@ TEST_F(WorktreeSnapshot, ATouchedButUnchangedFileIsTheIndexs) {
   // New times, same bytes: read, and found the same.
   std::string path = repo->dir() + "/shop/models.py";
   repo->write("shop/models.py", "A = 1\n");
-  struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  set_times(path, {1000000000, 0}, {1000000000, 0});
   Snapshot snap = worktree();
   const SnapshotFile* models = snap.find("shop/models.py");
   ASSERT_NE(models, nullptr);
@@ -111,8 +115,7 @@ TEST_F(WorktreeSnapshot, AFileAFilterRewritesIsUnchangedWhenOnlyTouched) {
   std::filesystem::remove(repo->dir() + "/shop/models.py");
   repo->git({"checkout", "--", "shop/models.py"});
   std::string path = repo->dir() + "/shop/models.py";
-  struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  set_times(path, {1000000000, 0}, {1000000000, 0});
   Snapshot snap = worktree();
   const SnapshotFile* models = snap.find("shop/models.py");
   ASSERT_NE(models, nullptr);
@@ -124,8 +127,7 @@ TEST_F(WorktreeSnapshot, AModifiedFileOfAnotherSizeIsSeenEvenWithTheSameTimes) {
   struct stat before {};
   ASSERT_EQ(::stat(path.c_str(), &before), 0);
   repo->write("shop/models.py", "A = 12345\n");
-  struct timespec times[2] = {before.st_atim, before.st_mtim};
-  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  set_times(path, before.st_atim, before.st_mtim);
   Snapshot snap = worktree();
   const SnapshotFile* models = snap.find("shop/models.py");
   ASSERT_NE(models, nullptr);
