@@ -190,8 +190,10 @@ Config read_config(const Repository& repo, const Snapshot& snapshot) {
 }
 
 std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
-                                             const ViewFocus* focus, const std::function<void(const ProjectView&)>& layout_ready) {
-  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels, focus, layout_ready);
+                                             const ViewFocus* focus, const std::function<void(const ProjectView&)>& layout_ready,
+                                             const SiblingLayout& sibling) {
+  return build_project_view(without_excluded(std::move(snapshot), config), cache, config.app_labels, focus, layout_ready,
+                            sibling);
 }
 
 CheckSession::CheckSession(const CheckOptions& options) : CheckSession(options, nullptr) {}
@@ -300,25 +302,28 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     if (*base_tip != *fork) base_snapshot = repo.commit_snapshot(*base_tip, base_name_);
     base_info_ = BaseInfo{base_name_, base_tip->hex(), fork->hex()};
   }
+  // What the target changes over its merge-base, both ways: added, edited
+  // and deleted paths. The merge-base's layout is the target's, patched there.
+  std::set<std::string> fork_differs, base_differs;
+  if (fork_snapshot) fork_differs = changed_since(target_snapshot, &*fork_snapshot, true);
   std::optional<ViewFocus> focus;
   if (options.focused && !options.all) {
-    // What the change touches, both ways: added, edited and deleted paths.
-    Snapshot parent;
-    const Snapshot* reference = fork_snapshot ? &*fork_snapshot : &parent;
-    if (!fork_snapshot) {
+    focus.emplace();
+    if (fork_snapshot) {
+      focus->paths = fork_differs;
+    } else {
+      Snapshot parent;
       std::optional<ObjectId> p = tip_;
       if (options.target == TargetKind::Commit && tip_) p = repo.first_parent(*tip_);
       if (p) parent = repo.commit_snapshot(*p, "parent");
+      focus->paths = changed_since(target_snapshot, &parent, true);
     }
-    focus.emplace();
-    focus->paths = changed_since(target_snapshot, reference, true);
   }
   // A target with no change over its merge-base (an audit of develop itself)
   // has one view for both: a second one of 12,000 migrations is 17 MB.
-  const bool fork_is_target = fork_snapshot && fork_snapshot->size() == target_snapshot.size() &&
-                              std::equal(target_snapshot.begin(), target_snapshot.end(), fork_snapshot->begin(),
-                                         [](const SnapshotFile& a, const SnapshotFile& b) { return a.id == b.id && a.path == b.path; });
+  const bool fork_is_target = fork_snapshot && fork_differs.empty() && fork_snapshot->size() == target_snapshot.size();
   if (fork_is_target) fork_snapshot.reset();
+  if (base_snapshot) base_differs = changed_since(*base_snapshot, fork_snapshot ? &*fork_snapshot : &target_snapshot, true);
   // Snapshots move into the views; a second round takes them back (the
   // exclusions already applied to them are applied again, to no effect).
   // An audit's models are read beside the parse of its migrations: on a
@@ -365,8 +370,10 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     cache_->keep_operations(nullptr);
     if (options.all) save_parsed();
     if (fork_is_target) fork_ = target_;
-    if (fork_snapshot) fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f);
-    base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(std::move(*base_snapshot), config_, *cache_, f)) : fork_;
+    if (fork_snapshot) fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f, {}, {&target_->layout, &fork_differs});
+    base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(std::move(*base_snapshot), config_, *cache_, f, {},
+                                                                         {&fork_->layout, &base_differs}))
+                          : fork_;
   };
   auto take_back = [&] {
     target_snapshot = std::move(target_->snapshot);

@@ -137,10 +137,13 @@ struct ProjectView;
 // The configuration a snapshot carries (its pyproject.toml), defaults without one.
 Config read_config(const Repository& repo, const Snapshot& snapshot);
 // A view of `snapshot` as the configuration asks: excluded paths dropped, app labels overridden.
+// `sibling`: a layout of a snapshot that differs from this one at known paths (patched, not found again).
 struct ViewFocus;
+struct SiblingLayout;
 std::unique_ptr<ProjectView> configured_view(Snapshot snapshot, const Config& config, FactsCache& cache,
                                              const ViewFocus* focus = nullptr,
-                                             const std::function<void(const ProjectView&)>& layout_ready = {});
+                                             const std::function<void(const ProjectView&)>& layout_ready = {},
+                                             const SiblingLayout& sibling = {});
 
 // The names tried, in order, when no base is given.
 const std::vector<std::string>& default_base_candidates();

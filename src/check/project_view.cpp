@@ -346,10 +346,15 @@ bool FactsCache::app_reaches_out(const App& app, const Snapshot& snapshot) {
 
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
                                                const std::map<std::string, std::string>& label_overrides,
-                                               const ViewFocus* focus, const LayoutReady& layout_ready) {
+                                               const ViewFocus* focus, const LayoutReady& layout_ready,
+                                               const SiblingLayout& sibling) {
   auto view = std::make_unique<ProjectView>();
   view->snapshot = std::move(snapshot);
-  view->layout = discover_layout(view->snapshot, [&](const SnapshotFile& f) { return cache.app_label(f); }, label_overrides);
+  const LabelReader read_label = [&](const SnapshotFile& f) { return cache.app_label(f); };
+  std::optional<ProjectLayout> patched;
+  if (sibling.layout && sibling.differing)
+    patched = patched_layout(*sibling.layout, view->snapshot, *sibling.differing, read_label, label_overrides);
+  view->layout = patched ? std::move(*patched) : discover_layout(view->snapshot, read_label, label_overrides);
   if (layout_ready) layout_ready(*view);
   const auto ids = label_ids(view->layout);
   std::optional<std::set<std::string>> apps;

@@ -113,10 +113,17 @@ struct ViewFocus {
 // `layout_ready`, when given, is called once the view's snapshot and layout
 // are known, before its migrations are parsed (an audit starts reading the
 // models then, beside the parse).
+// `sibling`, when given, is a layout found for a snapshot that differs from
+// this one at `differing` paths only: patched rather than found again.
 using LayoutReady = std::function<void(const ProjectView&)>;
+struct SiblingLayout {
+  const ProjectLayout* layout = nullptr;
+  const std::set<std::string>* differing = nullptr;
+};
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
                                                const std::map<std::string, std::string>& label_overrides = {},
-                                               const ViewFocus* focus = nullptr, const LayoutReady& layout_ready = {});
+                                               const ViewFocus* focus = nullptr, const LayoutReady& layout_ready = {},
+                                               const SiblingLayout& sibling = {});
 
 // The graph of `target` with `extra` migrations (the base's additions) added,
 // as a merge of the two would hold them.

@@ -79,6 +79,71 @@ bool looks_like_migration_or_models(const std::string& path) {
   return dir.find("/models") != std::string::npos || dir.rfind("models", 0) == 0;
 }
 
+namespace {
+
+// The app whose migrations package `init` (a ".../migrations/__init__.py" of
+// `snapshot`) is, when Django's loader would load one there.
+std::optional<App> app_at(const Snapshot& snapshot, const std::string& init, const LabelReader& read_label,
+                          const std::map<std::string, std::string>& label_overrides) {
+  App app;
+  app.migrations_dir = parent_dir(init);
+  app.directory = parent_dir(app.migrations_dir);
+  app.label = base_name(app.directory);
+  if (const SnapshotFile* apps_py = snapshot.find(app.directory + "/apps.py"))
+    if (auto label = read_label(*apps_py)) app.label = *label;
+  if (auto it = label_overrides.find(app.directory); it != label_overrides.end()) app.label = it->second;
+
+  const std::string prefix = app.migrations_dir + "/";
+  std::span<const SnapshotFile> modules = snapshot.under(prefix);
+  // The module's name, when the file is one Django's loader would load.
+  auto module_name = [&](const SnapshotFile& module) -> std::optional<std::string_view> {
+    std::string_view rest = std::string_view(module.path).substr(prefix.size());
+    if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) return std::nullopt;
+    rest.remove_suffix(3);
+    // Django's loader skips private modules and editor backups.
+    if (rest.empty() || rest[0] == '_' || rest[0] == '~') return std::nullopt;
+    return rest;
+  };
+  std::size_t bytes = 0;
+  for (const SnapshotFile& module : modules)
+    if (module_name(module)) bytes += module.path.size();
+  auto paths = std::make_shared<std::string>();
+  paths->reserve(bytes);  // exactly: the views taken below stay valid
+  app.migrations.reserve(modules.size());
+  for (const SnapshotFile& module : modules) {
+    auto name = module_name(module);
+    if (!name) continue;
+    std::string_view path(paths->data() + paths->size(), module.path.size());
+    paths->append(module.path);
+    app.migrations.push_back(MigrationModule{path.substr(prefix.size(), name->size()), path, module.id});
+  }
+  app.module_paths = std::move(paths);
+  // A package named `migrations` is an app's only when the app looks like one:
+  // libraries ship helper packages of that name (wagtail.blocks.migrations).
+  bool numbered = std::any_of(app.migrations.begin(), app.migrations.end(),
+                              [](const MigrationModule& m) { return std::isdigit(static_cast<unsigned char>(m.name[0])); });
+  bool app_like = snapshot.find(app.directory + "/apps.py") || snapshot.find(app.directory + "/models.py") ||
+                  snapshot.find(app.directory + "/models/__init__.py");
+  if (!numbered && !app_like) return std::nullopt;
+  if (snapshot.find(app.directory + "/models.py")) app.models_paths.push_back(app.directory + "/models.py");
+  const std::string models_prefix = app.directory + "/models/";
+  if (snapshot.find(models_prefix + "__init__.py"))
+    for (const SnapshotFile& module : snapshot.under(models_prefix))
+      if (module.path.ends_with(".py")) app.models_paths.push_back(module.path);
+  return app;
+}
+
+// Whether a change at `path` can add, drop or rename an app, or change its
+// models modules: then a layout is found again rather than patched.
+bool may_move_apps(std::string_view path) {
+  std::string_view name = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+  if (name == "apps.py" || name == "models.py") return true;
+  if (path.ends_with(kMigrationsInit)) return true;
+  return path.rfind("models/", 0) == 0 || path.find("/models/") != std::string_view::npos;
+}
+
+}  // namespace
+
 ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_label,
                               const std::map<std::string, std::string>& label_overrides) {
   ProjectLayout layout;
@@ -87,56 +152,38 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
     if (!path.ends_with(kMigrationsInit)) continue;
     if (path.size() > kMigrationsInit.size() && path[path.size() - kMigrationsInit.size() - 1] != '/') continue;
     if (path.size() == kMigrationsInit.size() || is_vendored(path)) continue;  // no app directory around it
-    App app;
-    app.migrations_dir = parent_dir(path);
-    app.directory = parent_dir(app.migrations_dir);
-    app.label = base_name(app.directory);
-    if (const SnapshotFile* apps_py = snapshot.find(app.directory + "/apps.py"))
-      if (auto label = read_label(*apps_py)) app.label = *label;
-    if (auto it = label_overrides.find(app.directory); it != label_overrides.end()) app.label = it->second;
-
-    const std::string prefix = app.migrations_dir + "/";
-    std::span<const SnapshotFile> modules = snapshot.under(prefix);
-    // The module's name, when the file is one Django's loader would load.
-    auto module_name = [&](const SnapshotFile& module) -> std::optional<std::string_view> {
-      std::string_view rest = std::string_view(module.path).substr(prefix.size());
-      if (rest.find('/') != std::string_view::npos || !rest.ends_with(".py")) return std::nullopt;
-      rest.remove_suffix(3);
-      // Django's loader skips private modules and editor backups.
-      if (rest.empty() || rest[0] == '_' || rest[0] == '~') return std::nullopt;
-      return rest;
-    };
-    std::size_t bytes = 0;
-    for (const SnapshotFile& module : modules)
-      if (module_name(module)) bytes += module.path.size();
-    auto paths = std::make_shared<std::string>();
-    paths->reserve(bytes);  // exactly: the views taken below stay valid
-    app.migrations.reserve(modules.size());
-    for (const SnapshotFile& module : modules) {
-      auto name = module_name(module);
-      if (!name) continue;
-      std::string_view path(paths->data() + paths->size(), module.path.size());
-      paths->append(module.path);
-      app.migrations.push_back(MigrationModule{path.substr(prefix.size(), name->size()), path, module.id});
-    }
-    app.module_paths = std::move(paths);
-    // A package named `migrations` is an app's only when the app looks like one:
-    // libraries ship helper packages of that name (wagtail.blocks.migrations).
-    bool numbered = std::any_of(app.migrations.begin(), app.migrations.end(),
-                                [](const MigrationModule& m) { return std::isdigit(static_cast<unsigned char>(m.name[0])); });
-    bool app_like = snapshot.find(app.directory + "/apps.py") || snapshot.find(app.directory + "/models.py") ||
-                    snapshot.find(app.directory + "/models/__init__.py");
-    if (!numbered && !app_like) continue;
-    if (snapshot.find(app.directory + "/models.py")) app.models_paths.push_back(app.directory + "/models.py");
-    const std::string models_prefix = app.directory + "/models/";
-    if (snapshot.find(models_prefix + "__init__.py"))
-      for (const SnapshotFile& module : snapshot.under(models_prefix))
-        if (module.path.ends_with(".py")) app.models_paths.push_back(module.path);
-    layout.apps.push_back(std::move(app));
+    if (std::optional<App> app = app_at(snapshot, path, read_label, label_overrides)) layout.apps.push_back(std::move(*app));
   }
   std::stable_sort(layout.apps.begin(), layout.apps.end(), [](const App& a, const App& b) { return a.label < b.label; });
   assign_app_ids(layout.apps);
   return layout;
+}
+
+std::optional<ProjectLayout> patched_layout(const ProjectLayout& like, const Snapshot& snapshot,
+                                            const std::set<std::string>& differing, const LabelReader& read_label,
+                                            const std::map<std::string, std::string>& label_overrides) {
+  std::map<std::string_view, std::size_t> by_dir;  // migrations package -> index in like.apps
+  for (std::size_t i = 0; i < like.apps.size(); ++i) by_dir.emplace(like.apps[i].migrations_dir, i);
+  std::vector<bool> redo(like.apps.size(), false);
+  for (const std::string& path : differing) {
+    if (may_move_apps(path)) return std::nullopt;
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos) continue;
+    std::string_view dir = std::string_view(path).substr(0, slash);
+    if (auto it = by_dir.find(dir); it != by_dir.end())
+      redo[it->second] = true;
+    else if (dir == "migrations" || dir.ends_with("/migrations"))
+      return std::nullopt;  // a package that was no app's may become one (its first numbered module)
+  }
+  ProjectLayout out = like;
+  for (std::size_t i = 0; i < out.apps.size(); ++i) {
+    if (!redo[i]) continue;
+    std::optional<App> app = app_at(snapshot, out.apps[i].migrations_dir + "/__init__.py", read_label, label_overrides);
+    if (!app || app->label != out.apps[i].label) return std::nullopt;
+    app->id = out.apps[i].id;
+    out.apps[i] = std::move(*app);
+  }
+  return out;
 }
 
 }  // namespace hc
