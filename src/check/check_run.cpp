@@ -44,13 +44,13 @@ std::set<std::string> changed_since(const Snapshot& target, const Snapshot* refe
   while (a != after.end() || b != before.end()) {
     int order = a == after.end() ? 1 : b == before.end() ? -1 : a->path.compare(b->path);
     if (order < 0) {
-      out.insert(out.end(), a->path);
+      out.insert(out.end(), std::string(a->path));
       ++a;
     } else if (order > 0) {
-      if (both_ways) out.insert(out.end(), b->path);
+      if (both_ways) out.insert(out.end(), std::string(b->path));
       ++b;
     } else {
-      if (a->id != b->id) out.insert(out.end(), a->path);
+      if (a->id != b->id) out.insert(out.end(), std::string(a->path));
       ++a, ++b;
     }
   }
@@ -65,7 +65,7 @@ bool cache_disabled_by_environment() {
 // Drops what the configuration excludes, so excluded files are invisible to every rule.
 Snapshot without_excluded(Snapshot snap, const Config& config) {
   if (config.exclude.empty()) return snap;
-  snap.erase_if([&](const SnapshotFile& f) { return config.excluded(f.path); });
+  snap.erase_if([&](const SnapshotFile& f) { return config.excluded(std::string(f.path)); });
   return snap;
 }
 

@@ -60,7 +60,7 @@ std::set<std::string> apps_models_may_change(const ProjectView& view, const Cont
   if (reached.empty()) return {};
   std::map<std::string, std::string> texts;
   for (const SnapshotFile& file : view.snapshot)
-    if (file.path.ends_with(".py") && !reached.count(file.path) && file.path.find("/migrations/") == std::string::npos)
+    if (file.path.ends_with(".py") && !reached.count(std::string(file.path)) && file.path.find("/migrations/") == std::string::npos)
       texts.emplace(file.path, reader.read(file));
   for (bool grew = true; grew;) {
     grew = false;
@@ -94,7 +94,7 @@ class RecordingReader : public ContentReader {
  public:
   explicit RecordingReader(const ContentReader& inner) : inner_(inner) {}
   std::string read(const SnapshotFile& file) const override {
-    if (recording_ && seen_.insert(file.path).second) read_.emplace_back(file.path, file.id);
+    if (recording_ && seen_.insert(std::string(file.path)).second) read_.emplace_back(file.path, file.id);
     return inner_.read(file);
   }
   ModelsMemo::ReadFiles stop() {

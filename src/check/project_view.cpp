@@ -77,7 +77,7 @@ void FactsCache::prefetch(const std::vector<const SnapshotFile*>& files, const S
   for (std::size_t from = 0; from < missed.size(); from += kBatch) {
     std::vector<ParseWork> work;
     for (std::size_t i = from; i < std::min(missed.size(), from + kBatch); ++i)
-      work.push_back({missed[i]->id, reader_.read(*missed[i]), &missed[i]->path});
+      work.push_back({missed[i]->id, reader_.read(*missed[i]), missed[i]->path});
     parse_batch(work, home);
   }
   // What the parsers freed stays in their threads' arenas, where this thread
@@ -100,7 +100,7 @@ void FactsCache::parse_batch(std::vector<ParseWork>& work, const Snapshot* home)
     if (store_) encoded[i] = encode_facts(*parsed[i]);
     if (tree && parsed[i]->usable()) {
       if (!evaluator) evaluator.emplace(*home, parser);
-      if (auto ops = evaluator->evaluate(*work[i].path, std::move(*tree))) operations[i] = encode_model_value(*ops);
+      if (auto ops = evaluator->evaluate(std::string(work[i].path), std::move(*tree))) operations[i] = encode_model_value(*ops);
     }
   };
   if (threads == 1) {

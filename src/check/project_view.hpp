@@ -68,7 +68,7 @@ class FactsCache {
   struct ParseWork {
     ObjectId id;
     std::string text;
-    const std::string* path;
+    std::string_view path;  // views the snapshot's file
   };
   // Parses texts on every core and adds their facts (and, with `home` and
   // keep_operations, their operations).

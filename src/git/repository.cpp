@@ -269,13 +269,14 @@ bool same_tree(const CacheTree* node, const git_oid& id) {
   return node && node->valid() && std::memcmp(node->id.bytes.data(), id.id, 20) == 0;
 }
 
-// The index's tracked files under `prefix` (a directory it holds unchanged).
+// The index's tracked files under `prefix` (a directory it holds unchanged);
+// their paths view the index's entries, which `snap` keeps.
 void copy_index_files(const IndexFile& index, const std::string& prefix, Snapshot& snap) {
   auto it = std::lower_bound(index.entries.begin(), index.entries.end(), prefix,
                              [](const IndexEntry& e, const std::string& p) { return e.path < p; });
   for (; it != index.entries.end() && it->path.starts_with(prefix); ++it)
     if (it->stage == 0 && !it->intent_to_add && it->mode != kGitlinkMode && is_tracked_kind(it->path))
-      snap.put(SnapshotFile{it->path, it->id, false});
+      snap.put_viewing(SnapshotFile{it->path, it->id, false});
 }
 
 // The tracked files of `tree` (the directory `prefix`) into `snap`. Where the
@@ -389,7 +390,10 @@ Snapshot Repository::commit_snapshot(const ObjectId& commit, std::string name) c
   Snapshot snap;
   snap.name = std::move(name);
   const IndexFile* index = fast_index();
-  if (index) snap.reserve(index->entries.size());  // a commit near HEAD has about the index's files
+  if (index) {
+    snap.reserve(index->entries.size());  // a commit near HEAD has about the index's files
+    snap.keep(fast_index_);
+  }
   tree_files(repo_.get(), tree.get(), index && index->cache_tree ? &*index->cache_tree : nullptr, index, "", snap);
   return snap;
 }
@@ -399,11 +403,12 @@ Snapshot Repository::index_snapshot() const {
     Snapshot snap;
     snap.name = "staged";
     snap.reserve(fast->entries.size());
+    snap.keep(fast_index_);  // the paths view the index's entries
     for (const IndexEntry& e : fast->entries) {
       // During a conflicted merge the index holds stages 1-3; "ours" (2) is what the user keeps.
       if ((e.stage != 0 && e.stage != 2) || e.intent_to_add || e.mode == kGitlinkMode || !is_tracked_kind(e.path)) continue;
       // In path order: each insertion lands at the end.
-      snap.put(SnapshotFile{e.path, e.id, false});
+      snap.put_viewing(SnapshotFile{e.path, e.id, false});
     }
     return snap;
   }
@@ -567,6 +572,7 @@ std::optional<Snapshot> Repository::worktree_from_index(Snapshot& staged) const 
 
   Snapshot snap = std::move(staged);
   snap.name = "worktree";
+  snap.keep(fast_index_);
   for (std::size_t i = 0; i < tracked.size(); ++i) {
     const IndexEntry& e = *tracked[i];
     if (state[i] == OnDisk::Same) continue;
@@ -585,7 +591,7 @@ std::optional<Snapshot> Repository::worktree_from_index(Snapshot& staged) const 
     if (may_filter(*index) && git_repository_hashfile(&filtered, repo_.get(), e.path.c_str(), GIT_OBJECT_BLOB, nullptr) == 0 &&
         from_git_oid(filtered) == e.id)
       continue;
-    snap.put(SnapshotFile{e.path, id, true});
+    snap.put_viewing(SnapshotFile{e.path, id, true});
   }
   std::sort(untracked.begin(), untracked.end());
   for (auto& path : untracked) {
@@ -688,7 +694,7 @@ std::string Repository::read(const SnapshotFile& file) const {
     // read under it: an edit since then would be filed under the old id.
     std::string bytes = read_file_bytes(std::filesystem::path(workdir()) / file.path);
     if (hash_bytes_as_blob(bytes) != file.id)
-      throw Error(file.path + " changed while hook-check was reading the working tree: run the check again");
+      throw Error(std::string(file.path) + " changed while hook-check was reading the working tree: run the check again");
     return bytes;
   }
   git_blob* raw = nullptr;

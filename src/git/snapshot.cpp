@@ -1,6 +1,7 @@
 #include "git/snapshot.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,15 +24,42 @@ std::span<const SnapshotFile> Snapshot::under(std::string_view prefix) const {
   return {first, last};
 }
 
+std::string_view PathArena::add(std::string_view path) {
+  if (path.size() > left_) {
+    constexpr std::size_t kChunk = 64 * 1024;
+    std::size_t size = std::max(kChunk, path.size());
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    next_ = chunks_.back().get();
+    left_ = size;
+  }
+  if (!path.empty()) std::memcpy(next_, path.data(), path.size());
+  std::string_view out(next_, path.size());
+  next_ += path.size();
+  left_ -= path.size();
+  return out;
+}
+
 void Snapshot::put(SnapshotFile file) {
+  // A copy of this snapshot may view the arena: it gets one of its own, the old one kept.
+  if (!arena_ || arena_.use_count() > 1) {
+    if (arena_) kept_.push_back(std::move(arena_));
+    arena_ = std::make_shared<PathArena>();
+  }
+  file.path = arena_->add(file.path);
+  insert(file);
+}
+
+void Snapshot::put_viewing(SnapshotFile file) { insert(file); }
+
+void Snapshot::insert(SnapshotFile file) {
   if (files_.empty() || files_.back().path < file.path) {
-    files_.push_back(std::move(file));
+    files_.push_back(file);
     return;
   }
   auto it = std::lower_bound(files_.begin(), files_.end(), file.path,
-                             [](const SnapshotFile& f, const std::string& p) { return f.path < p; });
-  if (it != files_.end() && it->path == file.path) *it = std::move(file);
-  else files_.insert(it, std::move(file));
+                             [](const SnapshotFile& f, std::string_view p) { return f.path < p; });
+  if (it != files_.end() && it->path == file.path) *it = file;
+  else files_.insert(it, file);
 }
 
 bool Snapshot::erase(std::string_view path) {
@@ -71,7 +99,7 @@ Snapshot snapshot_of_directory(const std::string& root, std::string name) {
     auto rel = fs::relative(it->path(), root).generic_string();
     if (!is_tracked_kind(rel)) continue;
     SnapshotFile f;
-    f.path = rel;
+    f.path = rel;  // put() copies it
     f.on_disk = true;
     // Fixture ids only need to differ per content; a cheap hash fills the bytes.
     auto content = read_whole_file(it->path());

@@ -1,6 +1,7 @@
 // A Snapshot is one state of the repository's files (a commit, the index or
 // the working tree) as path -> blob id; contents are read on demand.
 #pragma once
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,15 +11,30 @@
 
 namespace hc {
 
+// `path` views storage its snapshot keeps alive: a file copied out of a
+// snapshot is valid while the snapshot (or a copy of it) is.
 struct SnapshotFile {
-  std::string path;       // relative to the repository root, with '/'
+  std::string_view path;  // relative to the repository root, with '/'
   ObjectId id;            // git blob id (hashed from disk for working-tree files)
   bool on_disk = false;   // content lives in the working tree, not the object store
 };
 
+// Append-only storage for paths: what is added never moves.
+class PathArena {
+ public:
+  std::string_view add(std::string_view path);
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t left_ = 0;
+  char* next_ = nullptr;
+};
+
 // Files in path order (bytewise, as git orders them), in one vector: a
 // snapshot of a large repository holds ~15,000 files, and a tree of nodes
-// cost three allocations each.
+// cost three allocations each. Paths are not copied per file: they view an
+// arena of the snapshot's own, or storage it shares (the index's entries);
+// copies of a snapshot share both.
 class Snapshot {
  public:
   using Files = std::vector<SnapshotFile>;
@@ -32,8 +48,11 @@ class Snapshot {
   std::size_t size() const { return files_.size(); }
   bool empty() const { return files_.empty(); }
 
-  // Adds or replaces `file`; cheapest when paths come in order.
+  // Adds or replaces `file`, copying its path; cheapest when paths come in order.
   void put(SnapshotFile file);
+  // Adds or replaces `file`, whose path views storage kept with keep().
+  void put_viewing(SnapshotFile file);
+  void keep(std::shared_ptr<const void> storage) { kept_.push_back(std::move(storage)); }
   bool erase(std::string_view path);
   template <class Predicate>
   void erase_if(Predicate drop) {
@@ -42,7 +61,10 @@ class Snapshot {
   void reserve(std::size_t n) { files_.reserve(n); }
 
  private:
+  void insert(SnapshotFile file);
   Files files_;
+  std::shared_ptr<PathArena> arena_;  // shared by copies until one of them adds a path
+  std::vector<std::shared_ptr<const void>> kept_;
 };
 
 // Reads the bytes of a snapshot's file; implemented by the git repository and

@@ -129,7 +129,7 @@ std::optional<App> app_at(const Snapshot& snapshot, const std::string& init, con
   const std::string models_prefix = app.directory + "/models/";
   if (snapshot.find(models_prefix + "__init__.py"))
     for (const SnapshotFile& module : snapshot.under(models_prefix))
-      if (module.path.ends_with(".py")) app.models_paths.push_back(module.path);
+      if (module.path.ends_with(".py")) app.models_paths.emplace_back(module.path);
   return app;
 }
 
@@ -148,11 +148,11 @@ ProjectLayout discover_layout(const Snapshot& snapshot, const LabelReader& read_
                               const std::map<std::string, std::string>& label_overrides) {
   ProjectLayout layout;
   for (const SnapshotFile& file : snapshot) {
-    const std::string& path = file.path;
+    std::string_view path = file.path;
     if (!path.ends_with(kMigrationsInit)) continue;
     if (path.size() > kMigrationsInit.size() && path[path.size() - kMigrationsInit.size() - 1] != '/') continue;
     if (path.size() == kMigrationsInit.size() || is_vendored(path)) continue;  // no app directory around it
-    if (std::optional<App> app = app_at(snapshot, path, read_label, label_overrides)) layout.apps.push_back(std::move(*app));
+    if (std::optional<App> app = app_at(snapshot, std::string(path), read_label, label_overrides)) layout.apps.push_back(std::move(*app));
   }
   std::stable_sort(layout.apps.begin(), layout.apps.end(), [](const App& a, const App& b) { return a.label < b.label; });
   assign_app_ids(layout.apps);

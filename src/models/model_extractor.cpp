@@ -702,8 +702,8 @@ DjangoVersion detect_django_version(const std::optional<std::string>& configured
   // settings.AUTH_USER_MODEL, from the project's settings modules.
   static const std::regex user_model(R"(^AUTH_USER_MODEL\s*=\s*["']([\w]+\.[\w]+)["'])", std::regex::multiline);
   for (const SnapshotFile& file : snapshot) {
-    const std::string& path = file.path;
-    std::string name = path.substr(path.rfind('/') + 1);
+    std::string_view path = file.path;
+    std::string_view name = path.substr(path.rfind('/') + 1);
     if (!path.ends_with(".py") || (name.find("settings") == std::string::npos && path.find("/settings/") == std::string::npos)) continue;
     std::string text = read(file);
     std::smatch m;
@@ -733,8 +733,8 @@ DjangoVersion detect_version_only(const std::optional<std::string>& configured, 
   // Lock files say what is installed; requirements and pyproject.toml what is asked for.
   std::vector<const SnapshotFile*> candidates;
   for (const SnapshotFile& file : snapshot) {
-    const std::string& path = file.path;
-    std::string name = path.substr(path.rfind('/') + 1);
+    std::string_view path = file.path;
+    std::string_view name = path.substr(path.rfind('/') + 1);
     bool top = path.find('/') == std::string::npos || path.starts_with("requirements/");
     if (!top) continue;
     if (name == "poetry.lock" || name == "uv.lock" || name == "Pipfile.lock") candidates.insert(candidates.begin(), &file);
@@ -743,7 +743,7 @@ DjangoVersion detect_version_only(const std::optional<std::string>& configured, 
       candidates.push_back(&file);
   }
   for (const SnapshotFile* f : candidates)
-    if (auto v = version_in(read(*f), f->path)) return *v;
+    if (auto v = version_in(read(*f), std::string(f->path))) return *v;
   return DjangoVersion{};
 }
 

@@ -162,8 +162,9 @@ ModuleIndex::ModuleIndex(const Snapshot& snapshot, const ContentReader& reader, 
   // Import roots: the top, and each directory holding a top-level package or manage.py.
   std::set<std::string> roots{""};
   for (const SnapshotFile& file : snapshot) {
-    const std::string& path = file.path;
-    std::string dir = parent_dir(path);
+    std::string_view path = file.path;
+    if (!path.ends_with("/manage.py") && !path.ends_with("/__init__.py")) continue;
+    std::string dir = parent_dir(std::string(path));
     if (path.ends_with("/manage.py")) roots.insert(dir);
     if (path.ends_with("/__init__.py")) {
       std::string above = parent_dir(dir);
@@ -227,7 +228,7 @@ std::string ModuleIndex::dotted_name_of_path(const std::string& path) const {
 std::vector<std::string> ModuleIndex::paths_under(const std::string& directory) const {
   std::vector<std::string> out;
   for (const SnapshotFile& file : snapshot_.under(directory))
-    if (file.path.ends_with(".py")) out.push_back(file.path);
+    if (file.path.ends_with(".py")) out.emplace_back(file.path);
   return out;
 }
 

@@ -14,7 +14,7 @@ namespace hc::test {
 class MemoryReader : public ContentReader {
  public:
   explicit MemoryReader(std::map<std::string, std::string> files) : files_(std::move(files)) {}
-  std::string read(const SnapshotFile& file) const override { return files_.at(file.path); }
+  std::string read(const SnapshotFile& file) const override { return files_.at(std::string(file.path)); }
   Snapshot snapshot(const std::string& name) const;
 
  private:

@@ -148,7 +148,7 @@ std::map<std::string, std::string> files_of(const Snapshot& snap) {
     EXPECT_LT(previous, file.path) << "out of path order";
     previous = file.path;
     EXPECT_FALSE(file.on_disk) << file.path;
-    out[file.path] = file.id.hex();
+    out[std::string(file.path)] = file.id.hex();
   }
   return out;
 }

@@ -127,7 +127,7 @@ TEST_P(RuleFixture, FindingsMatchExpectations) {
   if (branch)
     for (const SnapshotFile& file : project.view->snapshot) {
       const SnapshotFile* before = fork->view->snapshot.find(file.path);
-      if (!before || before->id != file.id) ctx.changed_paths.insert(file.path);
+      if (!before || before->id != file.id) ctx.changed_paths.insert(std::string(file.path));
     }
   // DJM501 reads the models on both sides, as a check session does.
   std::unique_ptr<ProjectModels> models_before, models_after;

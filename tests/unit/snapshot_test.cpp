@@ -10,15 +10,16 @@
 namespace hc::test {
 namespace {
 
-SnapshotFile file(std::string path, std::uint8_t tag = 0) {
-  SnapshotFile f{std::move(path), {}, false};
+// The path is viewed, not copied: put() copies it.
+SnapshotFile file(std::string_view path, std::uint8_t tag = 0) {
+  SnapshotFile f{path, {}, false};
   f.id.bytes[0] = tag;
   return f;
 }
 
 std::vector<std::string> paths(const Snapshot& snap) {
   std::vector<std::string> out;
-  for (const SnapshotFile& f : snap) out.push_back(f.path);
+  for (const SnapshotFile& f : snap) out.emplace_back(f.path);
   return out;
 }
 
@@ -54,7 +55,7 @@ TEST(Snapshot, UnderListsExactlyThePrefixedRange) {
   for (const char* p : {"app/migrations/0001.py", "app/migrations/0002.py", "app/migrations.py", "app/models.py", "apps/x.py"})
     snap.put(file(p));
   std::vector<std::string> got;
-  for (const SnapshotFile& f : snap.under("app/migrations/")) got.push_back(f.path);
+  for (const SnapshotFile& f : snap.under("app/migrations/")) got.emplace_back(f.path);
   EXPECT_EQ(got, (std::vector<std::string>{"app/migrations/0001.py", "app/migrations/0002.py"}));
   EXPECT_EQ(snap.under("app/").size(), 4u);
   EXPECT_TRUE(snap.under("zzz/").empty());

@@ -21,7 +21,7 @@ namespace {
 
 std::set<std::string> paths_of(const Snapshot& snap) {
   std::set<std::string> out;
-  for (const SnapshotFile& f : snap) out.insert(f.path);
+  for (const SnapshotFile& f : snap) out.emplace(f.path);
   return out;
 }
 
