@@ -381,6 +381,10 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     if (base_snapshot) base_snapshot = std::move(base_->snapshot);
   };
   build();
+  // The views' snapshots are the ones compared, less what the configuration excludes.
+  if (fork_ && fork_ != target_)
+    for (auto& path : fork_differs)
+      if (!config_.excluded(path)) fork_differs_.insert(fork_differs_.end(), path);
   // The views of a run must hold the same apps (a rule looks a migration of
   // one up in another): build again with the apps any of them needed.
   for (int round = 0; focus && round < 3; ++round) {
@@ -415,7 +419,12 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
 }
 
 std::set<std::string> CheckSession::changed_paths() const {
-  if (fork_) return changed_since(target_->snapshot, &fork_->snapshot);
+  if (fork_) {
+    std::set<std::string> out;  // added or changed: in the target
+    for (const auto& path : fork_differs_)
+      if (target_->snapshot.find(path)) out.insert(out.end(), path);
+    return out;
+  }
   std::optional<ObjectId> parent = tip_;
   if (options_.target == TargetKind::Commit && tip_) parent = repo_->first_parent(*tip_);
   Snapshot ref = parent ? repo_->commit_snapshot(*parent, "parent") : Snapshot{};
@@ -471,9 +480,10 @@ void CheckSession::read_models() {
     reference_ = configured_view(repo_->commit_snapshot(*parent, "parent"), config_, *cache_);
     before = reference_.get();
   }
-  if (!models_may_have_changed(changed_since(target_->snapshot, &before->snapshot), target_->layout)) return;
+  if (!models_may_have_changed(fork_ ? changed_paths() : changed_since(target_->snapshot, &before->snapshot), target_->layout))
+    return;
   // Only the apps the change can reach: the rest are the same on both sides.
-  std::set<std::string> changed = changed_since(target_->snapshot, &before->snapshot, true);
+  std::set<std::string> changed = fork_ ? fork_differs_ : changed_since(target_->snapshot, &before->snapshot, true);
   std::set<std::string> apps = apps_models_may_change(*target_, *repo_, changed);
   for (const auto& app : apps_models_may_change(*before, *repo_, changed)) apps.insert(app);
   models_after_ = read_project_models(*target_, *repo_, *parser_, version(), &apps);

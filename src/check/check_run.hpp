@@ -118,6 +118,9 @@ class CheckSession {
   // key run() files its result under.
   std::optional<CheckResult> memoised_;
   std::optional<ObjectId> memo_key_;
+  // The paths the target's view adds, changes or drops over the merge-base's
+  // (found once: a walk over both snapshots is 14,000 comparisons).
+  std::set<std::string> fork_differs_;
   std::set<std::string> changed_paths() const;
   void read_models();
   bool models_selected() const;  // DJM501
