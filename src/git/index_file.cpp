@@ -1,5 +1,7 @@
 #include "git/index_file.hpp"
 
+#include "git/snapshot.hpp"  // PathArena
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -109,7 +111,9 @@ struct OneFile {
   std::optional<std::string_view> link;  // the data of the "link" extension
 };
 
-std::optional<OneFile> parse_one_file(std::string_view bytes) {
+std::optional<OneFile> parse_one_file(std::string_view input) {
+  auto owned = std::make_shared<const std::string>(input);
+  std::string_view bytes = *owned;
   if (bytes.size() < 12 + kHashSize || bytes.substr(0, 4) != "DIRC") return std::nullopt;
   const std::uint32_t version = be32(bytes.data() + 4);
   if (version < 2 || version > 4) return std::nullopt;
@@ -120,6 +124,8 @@ std::optional<OneFile> parse_one_file(std::string_view bytes) {
   OneFile file;
   IndexFile& index = file.index;
   index.entries.reserve(count);
+  index.storage.push_back(owned);
+  std::shared_ptr<PathArena> rebuilt;  // format 4's paths
   std::string previous;  // format 4 compresses each path against the one before
   for (std::uint32_t i = 0; i < count && in.ok; ++i) {
     const char* start = in.p;
@@ -148,9 +154,10 @@ std::optional<OneFile> parse_one_file(std::string_view bytes) {
       if (!in.ok || strip > previous.size()) return std::nullopt;
       previous.resize(previous.size() - strip);
       previous.append(suffix);
-      e.path = previous;
+      if (!rebuilt) index.storage.push_back(rebuilt = std::make_shared<PathArena>());
+      e.path = rebuilt->add(previous);
     } else {
-      e.path = std::string(in.until('\0'));
+      e.path = in.until('\0');
       if (!in.ok) return std::nullopt;
       // Entries are padded with NULs to a multiple of 8 bytes (the one read counts).
       std::size_t used = static_cast<std::size_t>(in.p - start);
@@ -261,7 +268,7 @@ std::optional<IndexFile> merge_split_index(IndexFile split, std::vector<IndexEnt
   bool ok = each_bit(replaces, shared.size(), [&](std::uint64_t pos) {
     if (replaced >= own.size() || !own[replaced].path.empty()) return false;
     IndexEntry& target = shared[pos];
-    own[replaced].path = std::move(target.path);
+    own[replaced].path = target.path;
     target = std::move(own[replaced++]);
     return true;
   });
@@ -348,8 +355,12 @@ std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIn
       std::string_view(*shared_bytes).substr(shared_bytes->size() - kHashSize) !=
           std::string_view(reinterpret_cast<const char*>(shared_id.bytes.data()), kHashSize))
     return std::nullopt;
+  std::vector<std::shared_ptr<const void>> shared_storage = std::move(shared->index.storage);
   std::optional<IndexFile> merged = merge_split_index(std::move(file->index), std::move(shared->index.entries), deletes, replaces);
-  if (merged) merged->split = true;
+  if (merged) {
+    merged->split = true;
+    merged->storage.insert(merged->storage.end(), shared_storage.begin(), shared_storage.end());
+  }
   return merged;
 }
 

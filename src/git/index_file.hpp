@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,7 @@ struct IndexStat {
 };
 
 struct IndexEntry {
-  std::string path;
+  std::string_view path;  // views its IndexFile's storage
   ObjectId id;
   std::uint32_t mode = 0;  // 0100644, 0100755, 0120000, 0160000
   int stage = 0;           // 1-3 during a conflicted merge
@@ -49,6 +50,9 @@ struct IndexFile {
   std::vector<IndexEntry> entries;  // in git's order: by path, then stage
   std::optional<CacheTree> cache_tree;
   bool split = false;  // read from a split index (which libgit2 1.5 cannot read)
+  // What the entries' paths view (the file's bytes; format 4's paths,
+  // rebuilt), shared by copies: a path string per entry was most of a read.
+  std::vector<std::shared_ptr<const void>> storage;
 };
 
 // The bytes of the shared index a split index names, `sharedindex.<hex>` in

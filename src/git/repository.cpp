@@ -341,8 +341,8 @@ void staged_diff(git_repository* repo, const git_tree* tree, const CacheTree* no
       bool changed = conflicted || !before || git_tree_entry_type(before) != GIT_OBJECT_BLOB ||
                      std::memcmp(git_tree_entry_id(before)->id, e->id.bytes.data(), 20) != 0 ||
                      static_cast<std::uint32_t>(git_tree_entry_filemode(before)) != e->mode;
-      if (changed) out.push_back(e->path);
-      if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, before).get(), e->path + "/", out);
+      if (changed) out.emplace_back(e->path);
+      if (before && git_tree_entry_type(before) == GIT_OBJECT_TREE) all_paths(repo, subtree(repo, before).get(), std::string(e->path) + "/", out);
       e = same;
       continue;
     }
@@ -445,7 +445,7 @@ enum class OnDisk : std::uint8_t { Same, Check, Gone, NotAFile };
 
 OnDisk compare_with_index(const std::string& root, const IndexEntry& e, const struct timespec& index_mtime) {
   struct stat st;
-  if (::lstat((root + e.path).c_str(), &st) != 0) return errno == ENOENT || errno == ENOTDIR ? OnDisk::Gone : OnDisk::Check;
+  if (::lstat((root + std::string(e.path)).c_str(), &st) != 0) return errno == ENOENT || errno == ENOTDIR ? OnDisk::Gone : OnDisk::Check;
   if (!S_ISREG(st.st_mode)) return OnDisk::NotAFile;
   const IndexStat& s = e.stat;
   auto low = [](auto v) { return static_cast<std::uint32_t>(v); };
@@ -581,14 +581,15 @@ std::optional<Snapshot> Repository::worktree_from_index(Snapshot& staged) const 
       continue;
     }
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(root + e.path, ec)) continue;  // a directory now: as libgit2 left it
-    std::string bytes = read_file_bytes(root + e.path);
+    const std::string path(e.path);
+    if (!std::filesystem::is_regular_file(root + path, ec)) continue;  // a directory now: as libgit2 left it
+    std::string bytes = read_file_bytes(root + path);
     ObjectId id = hash_bytes_as_blob(bytes);
     if (id == e.id) continue;
     // Touched, not changed, where a filter (core.autocrlf, .gitattributes) makes the stored blob differ from the file.
     // (libgit2 reads the index and the attributes to say: 90M instructions, asked only where filters may be.)
     git_oid filtered;
-    if (may_filter(*index) && git_repository_hashfile(&filtered, repo_.get(), e.path.c_str(), GIT_OBJECT_BLOB, nullptr) == 0 &&
+    if (may_filter(*index) && git_repository_hashfile(&filtered, repo_.get(), path.c_str(), GIT_OBJECT_BLOB, nullptr) == 0 &&
         from_git_oid(filtered) == e.id)
       continue;
     snap.put_viewing(SnapshotFile{e.path, id, true});

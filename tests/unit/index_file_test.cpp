@@ -194,7 +194,7 @@ TEST(IndexFile, Format2EntriesAreGitsOwn) {
   ASSERT_EQ(index->entries.size(), 12u);
   std::map<std::string, std::uint32_t> modes;
   for (const auto& e : index->entries) {
-    modes[e.path] = e.mode;
+    modes[std::string(e.path)] = e.mode;
     EXPECT_EQ(e.stage, 0) << e.path;
     EXPECT_FALSE(e.intent_to_add) << e.path;
   }
