@@ -111,9 +111,13 @@ struct OneFile {
   std::optional<std::string_view> link;  // the data of the "link" extension
 };
 
-std::optional<OneFile> parse_one_file(std::string_view input) {
-  auto owned = std::make_shared<const std::string>(input);
-  std::string_view bytes = *owned;
+std::optional<OneFile> parse_one_file(std::string_view input, std::shared_ptr<const void> owner = {}) {
+  std::string_view bytes = input;
+  if (!owner) {
+    auto copy = std::make_shared<const std::string>(input);
+    bytes = *copy;
+    owner = std::move(copy);
+  }
   if (bytes.size() < 12 + kHashSize || bytes.substr(0, 4) != "DIRC") return std::nullopt;
   const std::uint32_t version = be32(bytes.data() + 4);
   if (version < 2 || version > 4) return std::nullopt;
@@ -124,7 +128,7 @@ std::optional<OneFile> parse_one_file(std::string_view input) {
   OneFile file;
   IndexFile& index = file.index;
   index.entries.reserve(count);
-  index.storage.push_back(owned);
+  index.storage.push_back(std::move(owner));
   std::shared_ptr<PathArena> rebuilt;  // format 4's paths
   std::string previous;  // format 4 compresses each path against the one before
   for (std::uint32_t i = 0; i < count && in.ok; ++i) {
@@ -319,8 +323,9 @@ bool has_empty_path(const IndexFile& index) {
 
 }  // namespace
 
-std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIndexReader& read_shared) {
-  std::optional<OneFile> file = parse_one_file(bytes);
+std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIndexReader& read_shared,
+                                          std::shared_ptr<const void> owner) {
+  std::optional<OneFile> file = parse_one_file(bytes, std::move(owner));
   if (!file) return std::nullopt;
   if (!file->link) {
     if (has_empty_path(file->index)) return std::nullopt;

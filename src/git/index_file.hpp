@@ -72,7 +72,10 @@ using SharedIndexReader = std::function<std::optional<std::string>(const std::st
 // bitmap): the caller then asks libgit2, which reads some of those or says
 // what is wrong. Without `read_shared`, a split index that names a shared
 // index is nullopt.
-std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIndexReader& read_shared = {});
+// With an `owner` of `bytes`, the entries view them (kept alive by the
+// IndexFile) instead of a copy.
+std::optional<IndexFile> parse_index_file(std::string_view bytes, const SharedIndexReader& read_shared = {},
+                                          std::shared_ptr<const void> owner = {});
 
 // Whether the bytes end with a sparse index's (empty) "sdir" extension, last
 // before the trailing hash or before git's end-of-index entry ("EOIE").

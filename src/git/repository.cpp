@@ -3,7 +3,9 @@
 #include "git/repository.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -140,12 +142,28 @@ const IndexFile* Repository::fast_index() const {
     if (!std::filesystem::exists(path, ec)) {
       fast_index_ = std::make_shared<const IndexFile>();  // nothing staged yet
     } else {
-      std::string bytes;
-      try {
-        bytes = read_file_bytes(path);
-      } catch (const Error&) {
-        return nullptr;  // libgit2 says why
+      // Read into a buffer the entries' paths then view: neither cleared first nor copied.
+      std::shared_ptr<char[]> buffer;
+      std::size_t size = 0;
+      {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0) return nullptr;  // libgit2 says why
+        bool ok = ::fstat(fd, &st) == 0 && st.st_size >= 0;
+        if (ok) {
+          size = static_cast<std::size_t>(st.st_size);
+          buffer.reset(new char[size == 0 ? 1 : size]);
+          for (std::size_t got = 0; ok && got < size;) {
+            ssize_t n = ::read(fd, buffer.get() + got, size - got);
+            if (n < 0 && errno == EINTR) continue;
+            ok = n > 0;
+            if (ok) got += static_cast<std::size_t>(n);
+          }
+        }
+        ::close(fd);
+        if (!ok) return nullptr;
       }
+      std::string_view bytes(buffer.get(), size);
       // A split index's shared index is in the git dir, wherever GIT_INDEX_FILE puts the index.
       const std::filesystem::path git_dir = git_repository_path(repo_.get());
       auto read_shared = [&git_dir](const std::string& hex) -> std::optional<std::string> {
@@ -155,7 +173,7 @@ const IndexFile* Repository::fast_index() const {
           return std::nullopt;
         }
       };
-      if (auto parsed = parse_index_file(bytes, read_shared))
+      if (auto parsed = parse_index_file(bytes, read_shared, std::shared_ptr<const void>(buffer, buffer.get())))
         fast_index_ = std::make_shared<const IndexFile>(std::move(*parsed));
     }
   }
