@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "check/facts_store.hpp"
+#include "check/layout_memo.hpp"
 #include "check/models_memo.hpp"
 #include "check/models_view.hpp"
 #include "check/operations_store.hpp"
@@ -324,6 +325,18 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   const bool fork_is_target = fork_snapshot && fork_differs.empty() && fork_snapshot->size() == target_snapshot.size();
   if (fork_is_target) fork_snapshot.reset();
   if (base_snapshot) base_differs = changed_since(*base_snapshot, fork_snapshot ? &*fork_snapshot : &target_snapshot, true);
+  // The merge-base's layout, kept by its tree from an earlier run: the
+  // target's is then patched from it, and the merge-base's is a copy.
+  std::optional<LayoutMemo> layouts;
+  std::optional<std::string> fork_layout_key;
+  std::optional<ProjectLayout> fork_layout;
+  if (use_cache && fork_snapshot)
+    if (std::optional<ObjectId> tree = repo.tree_of(*fork)) {
+      layouts.emplace(LayoutMemo::dir_for(repo.common_dir()));
+      fork_layout_key = LayoutMemo::key_for(*tree, config_);
+      fork_layout = layouts->find(*fork_layout_key);
+    }
+  const bool fork_layout_kept = fork_layout.has_value();
   // Snapshots move into the views; a second round takes them back (the
   // exclusions already applied to them are applied again, to no effect).
   // An audit's models are read beside the parse of its migrations: on a
@@ -363,14 +376,21 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
   };
   auto build = [&] {
     const ViewFocus* f = focus ? &*focus : nullptr;
-    target_ = configured_view(std::move(target_snapshot), config_, *cache_, f, read_models_beside);
+    target_ = configured_view(std::move(target_snapshot), config_, *cache_, f, read_models_beside,
+                              fork_layout ? SiblingLayout{&*fork_layout, &fork_differs} : SiblingLayout{});
     read_models_beside = nullptr;
     // Only the target is replayed; what an evaluation reads depends on its
     // snapshot's packages, so the other views' migrations are not evaluated.
     cache_->keep_operations(nullptr);
     if (options.all) save_parsed();
     if (fork_is_target) fork_ = target_;
-    if (fork_snapshot) fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f, {}, {&target_->layout, &fork_differs});
+    if (fork_snapshot) {
+      // The kept layout is the merge-base's own: taken (a later round patches the target's).
+      SiblingLayout like{&target_->layout, &fork_differs};
+      if (fork_layout) like = SiblingLayout{nullptr, nullptr, &*fork_layout};
+      fork_ = configured_view(std::move(*fork_snapshot), config_, *cache_, f, {}, like);
+      fork_layout.reset();
+    }
     base_ = base_snapshot ? std::shared_ptr<ProjectView>(configured_view(std::move(*base_snapshot), config_, *cache_, f, {},
                                                                          {&fork_->layout, &base_differs}))
                           : fork_;
@@ -381,6 +401,7 @@ CheckSession::CheckSession(const CheckOptions& options, std::unique_ptr<Reposito
     if (base_snapshot) base_snapshot = std::move(base_->snapshot);
   };
   build();
+  if (layouts && !fork_layout_kept) layouts->add(*fork_layout_key, fork_->layout);
   // The views' snapshots are the ones compared, less what the configuration excludes.
   if (fork_ && fork_ != target_)
     for (auto& path : fork_differs)

@@ -14,12 +14,15 @@
 namespace hc {
 
 std::optional<std::string> read_memo_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  // One read into a buffer of the file's size (a stream copy was a third of a layout memo's hit).
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return text.str();
+  std::streamoff size = in.tellg();
+  if (size < 0) return std::nullopt;
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
+  return bytes;
 }
 
 void write_memo_file(const std::string& dir, const std::string& name, const std::string& bytes, std::size_t kept,

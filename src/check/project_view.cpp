@@ -354,7 +354,8 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
   std::optional<ProjectLayout> patched;
   if (sibling.layout && sibling.differing)
     patched = patched_layout(*sibling.layout, view->snapshot, *sibling.differing, read_label, label_overrides);
-  view->layout = patched ? std::move(*patched) : discover_layout(view->snapshot, read_label, label_overrides);
+  if (sibling.exact) view->layout = std::move(*sibling.exact);
+  else view->layout = patched ? std::move(*patched) : discover_layout(view->snapshot, read_label, label_overrides);
   if (layout_ready) layout_ready(*view);
   const auto ids = label_ids(view->layout);
   std::optional<std::set<std::string>> apps;

@@ -116,9 +116,11 @@ struct ViewFocus {
 // `sibling`, when given, is a layout found for a snapshot that differs from
 // this one at `differing` paths only: patched rather than found again.
 using LayoutReady = std::function<void(const ProjectView&)>;
+// Or `exact`, this view's own layout (from the layout memo), taken.
 struct SiblingLayout {
   const ProjectLayout* layout = nullptr;
   const std::set<std::string>* differing = nullptr;
+  ProjectLayout* exact = nullptr;
 };
 std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& cache,
                                                const std::map<std::string, std::string>& label_overrides = {},

@@ -272,6 +272,14 @@ std::optional<ObjectId> Repository::first_parent(const ObjectId& commit) const {
   return from_git_oid(*parent);
 }
 
+std::optional<ObjectId> Repository::tree_of(const ObjectId& commit) const {
+  git_commit* raw = nullptr;
+  git_oid oid = to_git_oid(commit);
+  if (git_commit_lookup(&raw, repo_.get(), &oid) != 0) return std::nullopt;
+  CommitHandle c(raw);
+  return from_git_oid(*git_commit_tree_id(c.get()));
+}
+
 namespace {
 
 GitTreeHandle subtree(git_repository* repo, const git_tree_entry* entry) {

@@ -49,6 +49,8 @@ class Repository : public ContentReader {
   std::optional<ObjectId> resolve_commit(std::string_view rev) const;
   std::optional<ObjectId> merge_base(const ObjectId& a, const ObjectId& b) const;
   std::optional<ObjectId> first_parent(const ObjectId& commit) const;
+  // The commit's root tree; none when the commit cannot be read.
+  std::optional<ObjectId> tree_of(const ObjectId& commit) const;
 
   Snapshot commit_snapshot(const ObjectId& commit, std::string name) const;
   Snapshot index_snapshot() const;
