@@ -505,11 +505,12 @@ void CheckSession::read_models() {
     return;
   // Only the apps the change can reach: the rest are the same on both sides.
   std::set<std::string> changed = fork_ ? fork_differs_ : changed_since(target_->snapshot, &before->snapshot, true);
-  std::set<std::string> apps = apps_models_may_change(*target_, *repo_, changed);
-  for (const auto& app : apps_models_may_change(*before, *repo_, changed)) apps.insert(app);
-  models_after_ = read_project_models(*target_, *repo_, *parser_, version(), &apps);
+  BlobTextCache texts(*repo_);
+  std::set<std::string> apps = apps_models_may_change(*target_, texts, changed);
+  for (const auto& app : apps_models_may_change(*before, texts, changed)) apps.insert(app);
+  models_after_ = read_project_models(*target_, texts, *parser_, version(), &apps);
   // The project's patches to the autodetector are read once, from the target.
-  models_before_ = read_project_models(*before, *repo_, *parser_, models_after_->version, &apps, false);
+  models_before_ = read_project_models(*before, texts, *parser_, models_after_->version, &apps, false);
 }
 
 CheckSession::~CheckSession() = default;

@@ -49,6 +49,12 @@ void import_needles(const std::string& path, std::vector<Needle>& out) {
 
 }  // namespace
 
+std::string BlobTextCache::read(const SnapshotFile& file) const {
+  auto it = texts_.find(file.id);
+  if (it == texts_.end()) it = texts_.emplace(file.id, inner_.read(file)).first;
+  return it->second;
+}
+
 std::set<std::string> apps_models_may_change(const ProjectView& view, const ContentReader& reader,
                                              const std::set<std::string>& changed_paths) {
   // The changed modules, and every module that names one, to a fixed point

@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "check/project_view.hpp"
 #include "models/model_state.hpp"
@@ -18,6 +19,18 @@ std::unique_ptr<ProjectModels> read_project_models(const ProjectView& view, cons
                                                    const PythonParser& parser, const DjangoVersion& version,
                                                    const std::set<std::string>* only_apps = nullptr,
                                                    bool find_patches = true);
+
+// Texts read once per blob: DJM501's check of a change reads the modules of
+// two views that share nearly every file (each one a zlib inflate).
+class BlobTextCache : public ContentReader {
+ public:
+  explicit BlobTextCache(const ContentReader& inner) : inner_(inner) {}
+  std::string read(const SnapshotFile& file) const override;
+
+ private:
+  const ContentReader& inner_;
+  mutable std::unordered_map<ObjectId, std::string, ObjectIdHash> texts_;
+};
 
 // The apps whose models a change can have touched: those with a changed
 // module, and those whose models modules name a changed module (an import,
