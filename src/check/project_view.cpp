@@ -168,8 +168,8 @@ std::optional<std::string> FactsCache::app_label(const SnapshotFile& file) {
 }
 
 const Migration* ProjectView::at(const std::string& path) const {
-  auto it = migrations.find(path);
-  return it == migrations.end() ? nullptr : &it->second;
+  auto it = by_path.find(path);
+  return it == by_path.end() ? nullptr : it->second;
 }
 
 const Migration* ProjectView::find(const MigrationKey& key) const {
@@ -381,7 +381,11 @@ std::unique_ptr<ProjectView> build_project_view(Snapshot snapshot, FactsCache& c
     }
   }
   view->loaded_apps = std::move(*apps);
-  for (const auto& [path, m] : view->migrations) view->by_key.emplace_hint(view->by_key.end(), m.key, &m);
+  view->by_path.reserve(view->migrations.size());
+  for (const auto& [path, m] : view->migrations) {
+    view->by_key.emplace_hint(view->by_key.end(), m.key, &m);
+    view->by_path.emplace(path, &m);
+  }
   view->graph = MigrationGraph::build(graph_inputs(view->migrations), ids);
   for (const auto& [path, m] : view->migrations)
     if (!m.facts || !m.facts->usable() || !m.facts->dependencies_complete) view->unreliable_apps.insert(m.key.app);

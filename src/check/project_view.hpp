@@ -80,9 +80,17 @@ class FactsCache {
 };
 
 struct ProjectView {
+  ProjectView() = default;
+  ProjectView(const ProjectView&) = delete;  // by_path points into migrations
+  ProjectView& operator=(const ProjectView&) = delete;
+
   Snapshot snapshot;
   ProjectLayout layout;
   std::map<std::string, Migration> migrations;  // by path
+  // The same, hashed: rules look every target migration up in the merge-base
+  // by path, and a tree's string comparisons of 12,000 paths that share
+  // their first 20 bytes were 4 % of an audit.
+  std::unordered_map<std::string_view, const Migration*> by_path;
   std::map<MigrationKey, const Migration*> by_key;
   MigrationGraph graph;
 
