@@ -24,17 +24,6 @@ std::string findings(const CheckResult& r) {
   return out;
 }
 
-std::vector<std::string> describe(const ProjectLayout& layout) {
-  std::vector<std::string> out;
-  for (const App& a : layout.apps) {
-    std::string line = a.id + " " + a.label + " " + a.directory + " " + a.migrations_dir + ":";
-    for (const auto& m : a.migrations) line += " " + std::string(m.name) + "@" + std::string(m.path) + "#" + m.id.hex();
-    for (const auto& p : a.models_paths) line += " models=" + p;
-    out.push_back(line);
-  }
-  return out;
-}
-
 TEST(LayoutCodec, ALayoutReadBackIsTheLayoutWritten) {
   std::map<std::string, std::string> files;
   for (const std::string app : {"shop", "src/apps/billing"}) {
@@ -51,7 +40,7 @@ TEST(LayoutCodec, ALayoutReadBackIsTheLayoutWritten) {
   std::string bytes = encode_layout(p.view->layout);
   std::optional<ProjectLayout> back = decode_layout(bytes);
   ASSERT_TRUE(back);
-  EXPECT_EQ(describe(*back), describe(p.view->layout));
+  EXPECT_EQ(describe_layout(*back), describe_layout(p.view->layout));
   // Cut anywhere, or with a byte changed in a path, it is refused, never misread.
   for (std::size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(decode_layout(bytes.substr(0, n))) << "cut to " << n;
   std::string bent = bytes;

@@ -23,6 +23,17 @@ Snapshot MemoryReader::snapshot(const std::string& name) const {
 MemoryProject::MemoryProject(std::map<std::string, std::string> files, FactsStore* store)
     : reader(std::move(files)), cache(reader, parser, store), view(build_project_view(reader.snapshot("memory"), cache)) {}
 
+std::vector<std::string> describe_layout(const ProjectLayout& layout) {
+  std::vector<std::string> out;
+  for (const App& a : layout.apps) {
+    std::string line = a.id + " " + a.label + " " + a.directory + " " + a.migrations_dir + ":";
+    for (const auto& m : a.migrations) line += " " + std::string(m.name) + "@" + std::string(m.path) + "#" + m.id.hex();
+    for (const auto& p : a.models_paths) line += " models=" + p;
+    out.push_back(line);
+  }
+  return out;
+}
+
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "check/project_view.hpp"
 #include "git/snapshot.hpp"
@@ -32,5 +33,9 @@ struct MemoryProject {
 };
 
 std::string read_text_file(const std::string& path);
+
+// A layout as lines, one an app (ids, label, directories, each module's
+// name, path and blob, the models modules): two layouts compare as these do.
+std::vector<std::string> describe_layout(const ProjectLayout& layout);
 
 }  // namespace hc::test

@@ -22,17 +22,6 @@ std::map<std::string, std::string> two_apps() {
   return files;
 }
 
-std::vector<std::string> describe(const ProjectLayout& layout) {
-  std::vector<std::string> out;
-  for (const App& a : layout.apps) {
-    std::string line = a.id + " " + a.label + " " + a.directory + " " + a.migrations_dir + ":";
-    for (const auto& m : a.migrations) line += " " + std::string(m.name) + "@" + std::string(m.path) + "#" + m.id.hex().substr(0, 7);
-    for (const auto& p : a.models_paths) line += " models=" + p;
-    out.push_back(line);
-  }
-  return out;
-}
-
 struct Outcome {
   bool patched = false;
   std::vector<std::string> layout;  // patched, or found from scratch
@@ -53,10 +42,10 @@ Outcome patch(const std::map<std::string, std::string>& before, const std::map<s
     if (!before.count(path)) differing.insert(path);
   LabelReader read_label = [&](const SnapshotFile& f) { return new_cache.app_label(f); };
   Outcome out;
-  out.found = describe(discover_layout(new_snap, read_label));
+  out.found = describe_layout(discover_layout(new_snap, read_label));
   std::optional<ProjectLayout> patched = patched_layout(like, new_snap, differing, read_label);
   out.patched = patched.has_value();
-  out.layout = patched ? describe(*patched) : out.found;
+  out.layout = patched ? describe_layout(*patched) : out.found;
   return out;
 }
 
@@ -75,7 +64,7 @@ TEST(PatchedLayout, NewEditedAndDeletedMigrationsArePatched) {
     EXPECT_TRUE(o.patched);
     EXPECT_EQ(o.layout, o.found);
   }
-  EXPECT_NE(patch(before, added).found, describe(discover_layout(MemoryReader(before).snapshot("x"), [](const SnapshotFile&) {
+  EXPECT_NE(patch(before, added).found, describe_layout(discover_layout(MemoryReader(before).snapshot("x"), [](const SnapshotFile&) {
               return std::optional<std::string>();
             })));
 }
