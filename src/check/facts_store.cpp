@@ -12,6 +12,7 @@
 #include <thread>
 #include <tuple>
 
+#include "core/file_bytes.hpp"
 #include "python/facts_codec.hpp"
 #include "python/syntax_tree.hpp"
 
@@ -47,24 +48,6 @@ std::uint64_t get_le(const char* p, int n) {
 std::string hex_byte(std::uint8_t b) {
   static const char* digits = "0123456789abcdef";
   return {digits[b >> 4], digits[b & 15]};
-}
-
-bool read_whole_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && st.st_size >= 0;
-  if (ok) {
-    out.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t done = 0;
-    while (ok && done < out.size()) {
-      ssize_t n = ::read(fd, out.data() + done, out.size() - done);
-      if (n <= 0) ok = false;
-      else done += static_cast<std::size_t>(n);
-    }
-  }
-  ::close(fd);
-  return ok;
 }
 
 bool write_whole_file(const std::string& path, const std::string& bytes) {

@@ -18,7 +18,7 @@ namespace {
 
 constexpr int kLayoutFormat = 1;
 constexpr std::size_t kKept = 8;  // a few branches' merge-bases at once
-constexpr char kMagic[8] = {'H', 'C', 'L', 'A', 'Y', 'O', 'U', 'T'};
+constexpr std::string_view kMagic = "HCLAYOUT";
 constexpr std::string_view kPy = ".py";
 
 }  // namespace
@@ -99,21 +99,13 @@ std::optional<ProjectLayout> decode_layout(std::string_view bytes) {
 
 std::optional<ProjectLayout> LayoutMemo::find(const std::string& key) const {
   auto bytes = read_memo_file(dir_ + "/" + key + ".bin");
-  if (!bytes || bytes->size() < sizeof kMagic + 8 || std::memcmp(bytes->data(), kMagic, sizeof kMagic) != 0) return std::nullopt;
-  std::string_view body(bytes->data() + sizeof kMagic, bytes->size() - sizeof kMagic - 8);
-  std::uint64_t sum = 0;
-  std::memcpy(&sum, bytes->data() + bytes->size() - 8, 8);
-  if (sum != facts_payload_hash(body)) return std::nullopt;
-  return decode_layout(body);
+  if (!bytes) return std::nullopt;
+  auto body = memo_body(kMagic, *bytes);
+  return body ? decode_layout(*body) : std::nullopt;
 }
 
 void LayoutMemo::add(const std::string& key, const ProjectLayout& layout) const {
-  std::string file(kMagic, sizeof kMagic);
-  std::string body = encode_layout(layout);
-  file += body;
-  std::uint64_t sum = facts_payload_hash(body);
-  file.append(reinterpret_cast<const char*>(&sum), 8);
-  write_memo_file(dir_, key + ".bin", file, kKept, ".bin");
+  write_memo_file(dir_, key + ".bin", framed_memo(kMagic, encode_layout(layout)), kKept, ".bin");
 }
 
 }  // namespace hc

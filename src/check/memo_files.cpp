@@ -5,23 +5,38 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "check/facts_store.hpp"
+#include "core/file_bytes.hpp"
+
 namespace hc {
 
+std::string framed_memo(std::string_view magic, std::string_view body) {
+  std::string file(magic);
+  file += body;
+  std::uint64_t sum = facts_payload_hash(body);
+  file.append(reinterpret_cast<const char*>(&sum), sizeof sum);
+  return file;
+}
+
+std::optional<std::string_view> memo_body(std::string_view magic, std::string_view file) {
+  if (file.size() < magic.size() + 8 || !file.starts_with(magic)) return std::nullopt;
+  std::string_view body = file.substr(magic.size(), file.size() - magic.size() - 8);
+  std::uint64_t sum = 0;
+  std::memcpy(&sum, file.data() + file.size() - 8, 8);
+  if (sum != facts_payload_hash(body)) return std::nullopt;
+  return body;
+}
+
 std::optional<std::string> read_memo_file(const std::string& path) {
-  // One read into a buffer of the file's size (a stream copy was a third of a layout memo's hit).
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::streamoff size = in.tellg();
-  if (size < 0) return std::nullopt;
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
+  std::string bytes;
+  if (!read_whole_file(path, bytes)) return std::nullopt;
   return bytes;
 }
 

@@ -6,8 +6,14 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hc {
+
+// A memo file's framing: an 8-byte magic, the body, a checksum of the body.
+std::string framed_memo(std::string_view magic, std::string_view body);
+// The body of `file`, when its magic and checksum are right.
+std::optional<std::string_view> memo_body(std::string_view magic, std::string_view file);
 
 // The file's bytes, or nullopt when it cannot be read.
 std::optional<std::string> read_memo_file(const std::string& path);

@@ -20,7 +20,7 @@ namespace {
 
 constexpr int kModelsFormat = 1;
 constexpr std::size_t kKept = 4;  // a few branches' models at once
-constexpr char kMagic[8] = {'H', 'C', 'M', 'O', 'D', 'E', 'L', 'S'};
+constexpr std::string_view kMagic = "HCMODELS";
 
 void put(std::string& out, std::string_view s) {
   out += s;
@@ -52,12 +52,10 @@ ObjectId ModelsMemo::key_for(const Snapshot& snapshot, const ProjectLayout& layo
 
 std::optional<ExtractedModels> ModelsMemo::find(const ObjectId& key, const Snapshot& snapshot) const {
   auto bytes = read_memo_file(dir_ + "/" + key.hex() + ".bin");
-  if (!bytes || bytes->size() < sizeof kMagic + 8 || std::memcmp(bytes->data(), kMagic, sizeof kMagic) != 0) return std::nullopt;
-  std::string_view body(bytes->data() + sizeof kMagic, bytes->size() - sizeof kMagic - 8);
-  std::uint64_t sum = 0;
-  std::memcpy(&sum, bytes->data() + bytes->size() - 8, 8);
-  if (sum != facts_payload_hash(body)) return std::nullopt;
-  CodecReader r{body};
+  if (!bytes) return std::nullopt;
+  auto body = memo_body(kMagic, *bytes);
+  if (!body) return std::nullopt;
+  CodecReader r{*body};
   if (r.string() != FactsStore::build_key()) return std::nullopt;
   for (std::size_t n = r.count(21); r.ok && n > 0; --n) {
     std::string path = r.string();
@@ -82,11 +80,7 @@ void ModelsMemo::add(const ObjectId& key, const ReadFiles& read, const ProjectMo
     body.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
   }
   body += encode_extracted_models(models, model_labels);
-  std::string file(kMagic, sizeof kMagic);
-  file += body;
-  std::uint64_t sum = facts_payload_hash(body);
-  file.append(reinterpret_cast<const char*>(&sum), 8);
-  write_memo_file(dir_, key.hex() + ".bin", file, kKept, ".bin");
+  write_memo_file(dir_, key.hex() + ".bin", framed_memo(kMagic, body), kKept, ".bin");
 }
 
 }  // namespace hc

@@ -17,7 +17,7 @@ namespace {
 
 // Bumped when the file's layout or an entry's meaning changes.
 constexpr int kReplayFormat = 1;
-constexpr char kMagic[8] = {'H', 'C', 'R', 'E', 'P', 'L', 'A', 'Y'};
+constexpr std::string_view kMagic = "HCREPLAY";
 constexpr char kFileName[] = "states.bin";
 
 }  // namespace
@@ -33,13 +33,11 @@ std::string ReplayStatesStore::salt() const { return FactsStore::build_key() + "
 void ReplayStatesStore::load() {
   loaded_ = true;
   auto bytes = read_memo_file(dir_ + "/" + kFileName);
-  if (!bytes || bytes->size() < sizeof kMagic + 8 || std::memcmp(bytes->data(), kMagic, sizeof kMagic) != 0) return;
-  file_ = std::move(*bytes);
-  std::string_view body(file_.data() + sizeof kMagic, file_.size() - sizeof kMagic - 8);
-  std::uint64_t sum = 0;
-  std::memcpy(&sum, file_.data() + file_.size() - 8, 8);
-  if (sum != facts_payload_hash(body)) return;
-  CodecReader r{body};
+  if (!bytes) return;
+  file_ = std::move(*bytes);  // the states view it
+  auto body = memo_body(kMagic, file_);
+  if (!body) return;
+  CodecReader r{*body};
   if (r.string() != salt()) return;
   std::map<ObjectId, std::string_view> stored;
   std::vector<ObjectId> order;
@@ -95,11 +93,7 @@ void ReplayStatesStore::save() {
     put_size(body, bytes.size());
     body.append(bytes);
   }
-  std::string file(kMagic, sizeof kMagic);
-  file += body;
-  std::uint64_t sum = facts_payload_hash(body);
-  file.append(reinterpret_cast<const char*>(&sum), 8);
-  write_memo_file(dir_, kFileName, file, 1, kFileName);
+  write_memo_file(dir_, kFileName, framed_memo(kMagic, body), 1, kFileName);
   added_.clear();
 }
 

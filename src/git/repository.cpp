@@ -3,9 +3,7 @@
 #include "git/repository.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +16,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/file_bytes.hpp"
 #include "core/sha1.hpp"
 #include "git/index_file.hpp"
 
@@ -39,15 +38,8 @@ void ensure_libgit2() { static LibGit2 instance; }
 void git_buf_free(git_buf* b) { git_buf_dispose(b); }
 
 std::string read_file_bytes(const std::filesystem::path& p) {
-  // One read into a buffer of the file's size: a stream copy of the 1.3 MB
-  // index of a large repository cost 3.6M instructions.
-  std::ifstream in(p, std::ios::binary | std::ios::ate);
-  if (!in) throw Error("cannot read " + p.string());
-  std::streamoff size = in.tellg();
-  if (size < 0) throw Error("cannot read " + p.string());
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) throw Error("cannot read " + p.string());
+  std::string bytes;
+  if (!read_whole_file(p.string(), bytes)) throw Error("cannot read " + p.string());
   return bytes;
 }
 
@@ -143,27 +135,9 @@ const IndexFile* Repository::fast_index() const {
       fast_index_ = std::make_shared<const IndexFile>();  // nothing staged yet
     } else {
       // Read into a buffer the entries' paths then view: neither cleared first nor copied.
-      std::shared_ptr<char[]> buffer;
-      std::size_t size = 0;
-      {
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        struct stat st;
-        if (fd < 0) return nullptr;  // libgit2 says why
-        bool ok = ::fstat(fd, &st) == 0 && st.st_size >= 0;
-        if (ok) {
-          size = static_cast<std::size_t>(st.st_size);
-          buffer.reset(new char[size == 0 ? 1 : size]);
-          for (std::size_t got = 0; ok && got < size;) {
-            ssize_t n = ::read(fd, buffer.get() + got, size - got);
-            if (n < 0 && errno == EINTR) continue;
-            ok = n > 0;
-            if (ok) got += static_cast<std::size_t>(n);
-          }
-        }
-        ::close(fd);
-        if (!ok) return nullptr;
-      }
-      std::string_view bytes(buffer.get(), size);
+      std::optional<FileBuffer> buffer = read_file_buffer(path);
+      if (!buffer) return nullptr;  // libgit2 says why
+      std::string_view bytes(buffer->data.get(), buffer->size);
       // A split index's shared index is in the git dir, wherever GIT_INDEX_FILE puts the index.
       const std::filesystem::path git_dir = git_repository_path(repo_.get());
       auto read_shared = [&git_dir](const std::string& hex) -> std::optional<std::string> {
@@ -173,7 +147,7 @@ const IndexFile* Repository::fast_index() const {
           return std::nullopt;
         }
       };
-      if (auto parsed = parse_index_file(bytes, read_shared, std::shared_ptr<const void>(buffer, buffer.get())))
+      if (auto parsed = parse_index_file(bytes, read_shared, std::shared_ptr<const void>(buffer->data, buffer->data.get())))
         fast_index_ = std::make_shared<const IndexFile>(std::move(*parsed));
     }
   }
